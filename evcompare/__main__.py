@@ -1,0 +1,7 @@
+"""`python -m evcompare` runs the same entry point as the `evcompare` command."""
+
+import sys
+
+from evcompare.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""File formats: loading, validating and writing. Qt-free."""

@@ -1,0 +1,226 @@
+"""Metrics over the dataset: every value is a `Figure` that carries its pedigree.
+
+`series()` computes one entity's metric per calendar period; `table()` flattens several
+entities into the tidy frame that the command line, the chart and the data table all show.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from evcompare.model import figures as fig
+from evcompare.model.dataset import Dataset, Target
+from evcompare.model.figures import Figure
+from evcompare.model.periods import Span, month, periods_between
+
+METRICS = ("total", "cumulative", "ytd", "yoy", "mom", "share", "run_rate", "attainment",
+           "pace", "asp")
+PERCENT_METRICS = {"yoy", "mom", "share", "attainment"}
+TABLE_COLUMNS = ["entity", "period", "start", "value", "qualifier", "lower_bound", "derived",
+                 "coverage", "measure_unclear", "conflicts", "sources", "source_titles", "note",
+                 "figure"]
+
+
+def metric_unit(metric: str, base_unit: str) -> str:
+    if metric in PERCENT_METRICS:
+        return "%"
+    if metric == "asp":
+        return "CNY per vehicle"
+    if metric in ("run_rate", "pace"):
+        return f"{base_unit} per month"
+    return base_unit
+
+
+def _constant(value: float) -> Figure:
+    return Figure(float(value), derived=False)
+
+
+def launch_month(ds: Dataset, entity: str, measure: str) -> pd.Period | None:
+    """Where cumulative counts start: the launch milestone's month, else the first data."""
+    ident = ds.entities[entity].launch_milestone
+    for stone in ds.milestones:
+        if stone.id == ident:
+            return month(stone.date[:7])
+    bounds = ds.months_with_data(entity, measure)
+    return bounds[0] if bounds else None
+
+
+def target_in_force(ds: Dataset, entity: str, year: int, on: pd.Timestamp) -> Target | None:
+    """The latest target revision announced by `on` (the initial one before any was)."""
+    revisions = [t for t in ds.targets if t.entity == entity and t.year == year
+                 and t.kind in ("initial", "revised") and not t.doubt]
+    if not revisions:
+        return None
+    revisions.sort(key=lambda t: (t.announced, t.kind != "initial"))
+    announced = [t for t in revisions if t.announced and pd.Timestamp(
+        t.announced if len(t.announced) == 10 else t.announced + "-01") <= on]
+    return announced[-1] if announced else revisions[0]
+
+
+def target_figure(target: Target) -> Figure:
+    return Figure(target.value, qualifier=target.qualifier,
+                  lower_bound=target.qualifier == "over", sources=(target.source,))
+
+
+def _ytd(ds: Dataset, entity: str, measure: str, period: Span) -> Figure:
+    year_start = pd.Period(year=period.end.year, month=1, freq="M")
+    return ds.span(entity, measure, Span(year_start, period.end))
+
+
+def value_at(ds: Dataset, entity: str, measure: str, metric: str, period: Span) -> Figure:
+    """One metric for one period (cumulative needs the whole series: see `series`)."""
+    if metric == "total":
+        return ds.span(entity, measure, period)
+    if metric == "ytd":
+        return _ytd(ds, entity, measure, period)
+    if metric in ("yoy", "mom"):
+        shift = 12 if metric == "yoy" else period.months
+        base = ds.span(entity, measure, period.shift_months(-shift))
+        return fig.ratio(ds.span(entity, measure, period), base, scale=100.0, offset=-100.0)
+    if metric == "share":
+        return _share(ds, entity, measure, period)
+    if metric == "run_rate":
+        trailing = ds.span(entity, measure, Span(period.end - 2, period.end))
+        return fig.ratio(trailing, _constant(3), note="trailing 3 months / 3")
+    if metric in ("attainment", "pace"):
+        return _against_target(ds, entity, measure, metric, period)
+    if metric == "asp":
+        revenue = ds.span(entity, "smart_ev_revenue", period)
+        return fig.ratio(revenue, ds.span(entity, "deliveries", period), scale=1e9,
+                         note="smart-EV revenue / deliveries")
+    raise ValueError(f"unknown metric {metric!r} (expected one of {', '.join(METRICS)})")
+
+
+def _share(ds: Dataset, entity: str, measure: str, period: Span) -> Figure:
+    member = ds.entities[entity]
+    joined = member.joined_month
+    if not ds.entities.is_hima_member(entity):
+        return fig.missing(note="share of the alliance applies to HIMA brands and models")
+    if joined is not None and joined > period.start:
+        return fig.missing(note=f"not a HIMA member until {member.joined_hima}")
+    return fig.ratio(ds.span(entity, measure, period), ds.span("HIMA", measure, period),
+                     scale=100.0, note="share of HIMA's reported total")
+
+
+def _against_target(ds: Dataset, entity: str, measure: str, metric: str, period: Span) -> Figure:
+    target = target_in_force(ds, entity, period.end.year, period.end_time)
+    if target is None:
+        return fig.missing(note=f"no {period.end.year} target")
+    ytd = _ytd(ds, entity, measure, period)
+    goal = target_figure(target)
+    label = f"{target.kind} target {target.value:,.0f} ({target.announced})"
+    if metric == "attainment":
+        return fig.ratio(ytd, goal, scale=100.0, note=label)
+    remaining = 12 - period.end.month
+    if remaining == 0 or ytd.missing:
+        return fig.missing(note="year complete" if remaining == 0 else "no YTD figure")
+    left = Figure(goal.value - ytd.value, qualifier="approx" if ytd.lower_bound or
+                  goal.qualifier != "exact" else "exact", derived=True,
+                  sources=fig.merge_sources([ytd, goal]))
+    return fig.ratio(left, _constant(remaining), note=f"{label}; {remaining} months left")
+
+
+def series(ds: Dataset, entity: str, measure: str, metric: str, freq: str,
+           start: pd.Period, end: pd.Period) -> list[tuple[Span, Figure]]:
+    """The metric for every calendar period of `freq` between two months."""
+    spans = periods_between(start, end, freq)
+    if metric != "cumulative":
+        return [(s, value_at(ds, entity, measure, metric, s)) for s in spans]
+    first = launch_month(ds, entity, measure)
+    if first is None:
+        return [(s, fig.missing(note="no data")) for s in spans]
+    out = []
+    for s in spans:
+        if s.end < first:
+            out.append((s, fig.missing(note="before launch")))
+        else:
+            since = ds.span(entity, measure, Span(first, s.end))
+            out.append((s, replace(since, derived=True,
+                                   note=f"since {first.strftime('%Y-%m')}")))
+    return out
+
+
+def table(ds: Dataset, entities: Iterable[str], measure: str = "deliveries",
+          metric: str = "total", freq: str = "month", start: str | None = None,
+          end: str | None = None) -> pd.DataFrame:
+    """One row per entity and period: value, qualifier, coverage, sources, conflicts."""
+    if metric not in METRICS:
+        raise ValueError(f"unknown metric {metric!r} (expected one of {', '.join(METRICS)})")
+    rows = []
+    for entity in entities:
+        first, last = _window(ds, entity, measure, start, end)
+        if first is None:
+            continue
+        for span, figure in series(ds, entity, measure, metric, freq, first, last):
+            rows.append(_row(entity, span, figure))
+    return pd.DataFrame(rows, columns=TABLE_COLUMNS)
+
+
+def _window(ds: Dataset, entity: str, measure: str, start: str | None,
+            end: str | None) -> tuple[pd.Period | None, pd.Period | None]:
+    bounds = ds.months_with_data(entity, measure)
+    if bounds is None and (start is None or end is None):
+        return None, None
+    first = month(start) if start else bounds[0]
+    last = month(end) if end else bounds[1]
+    return first, last
+
+
+def _row(entity: str, span: Span, figure: Figure) -> dict:
+    return {
+        "entity": entity,
+        "period": span.label,
+        "start": span.start_time,
+        "value": figure.value,
+        "qualifier": "" if figure.missing else figure.qualifier,
+        "lower_bound": figure.lower_bound,
+        "derived": figure.derived,
+        "coverage": figure.coverage,
+        "measure_unclear": figure.measure_unclear,
+        "conflicts": len(figure.conflicts),
+        "sources": "; ".join(s.url for s in figure.sources),
+        "source_titles": "; ".join(s.title for s in figure.sources),
+        "note": figure.note,
+        "figure": figure,
+    }
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    entity: str
+    year: int
+    kind: str
+    announced: str
+    target: Figure
+    actual: Figure
+    attainment: Figure
+
+
+def target_history(ds: Dataset, entities: Iterable[str]) -> list[TargetRow]:
+    """Each target revision with the year's actual and the attainment against it."""
+    rows = []
+    for entity in entities:
+        revisions: dict[tuple[int, str, float], Target] = {}
+        for target in sorted((t for t in ds.targets if t.entity == entity
+                              and t.kind != "actual"), key=lambda t: (t.seed, t.doubt)):
+            revisions.setdefault((target.year, target.kind, target.value), target)
+        for target in sorted(revisions.values(), key=lambda t: (t.year, t.announced)):
+            year = Span(pd.Period(year=target.year, month=1, freq="M"),
+                        pd.Period(year=target.year, month=12, freq="M"))
+            actual = ds.span(entity, "deliveries", year)
+            goal = target_figure(target)
+            rows.append(TargetRow(entity, target.year, target.kind, target.announced, goal,
+                                  actual, fig.ratio(actual, goal, scale=100.0)))
+    return rows
+
+
+def percent_text(figure: Figure, signed: bool = False) -> str:
+    if figure.missing or math.isnan(figure.value):
+        return "—"
+    sign = fig.QUALIFIER_SIGN[figure.qualifier]
+    number = f"{figure.value:+.1f}" if signed else f"{figure.value:.1f}"
+    return f"{sign}{number} %"
