@@ -1,0 +1,1 @@
+"""Qt widgets, windows and helpers for the evcompare desktop app."""
