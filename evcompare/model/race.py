@@ -39,11 +39,23 @@ def launch_milestone(ds: Dataset, entity: str,
     return None
 
 
-def _family(ds: Dataset, entity: str) -> set[str]:
-    family = {entity}
-    for child in ds.entities.children(entity):
-        family |= _family(ds, child.id)
-    return family
+def _counts_for(ds: Dataset, entity: str, stones: list[Milestone]) -> dict[str, pd.Timestamp]:
+    """Whose 'N-th vehicle' milestones count as the entity's own, and until when.
+
+    The entity's own always do. A child's count as the parent's only while that child was
+    the parent's only launched model (the SU7's 100,000th was Xiaomi's 100,000th; Maextro's
+    10,000th is not HIMA's). A child without a launch milestone is taken as always launched.
+    """
+    counts = {entity: pd.Timestamp.max}
+    kids = ds.entities.children(entity)
+    launches = {}
+    for kid in kids:
+        stone = launch_milestone(ds, kid.id, stones)
+        launches[kid.id] = stone.timestamp if stone is not None else pd.Timestamp.min
+    for kid in kids:
+        others = [t for k, t in launches.items() if k != kid.id]
+        counts[kid.id] = min(others, default=pd.Timestamp.max)
+    return counts
 
 
 def days_to(ds: Dataset, entity: str, units: int, measure: str = "deliveries",
@@ -53,9 +65,10 @@ def days_to(ds: Dataset, entity: str, units: int, measure: str = "deliveries",
     if launch is None:
         return RaceResult(entity, units, "", None, "", "no launch milestone", "", "")
     day0 = launch.timestamp
-    family = _family(ds, entity)
+    counts = _counts_for(ds, entity, stones)
     exact = sorted(
-        (m for m in stones if m.entity in family and m.units == units and not m.doubt
+        (m for m in stones if m.entity in counts and m.timestamp < counts[m.entity]
+         and m.units == units and not m.doubt
          and m.date_precision == "day" and m.basis in ("production", "deliveries")),
         key=lambda m: m.timestamp)
     if exact:
