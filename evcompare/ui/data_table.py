@@ -1,0 +1,360 @@
+"""The numbers behind the chart, with each figure's qualifier, coverage, conflicts and sources.
+
+`FigureTableModel` shows the frame `evcompare.model.metrics.table` builds; `DataTable` wraps it
+in a sortable view that keeps its selection in step with the chart and copies rows for Excel.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QFontMetrics, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QVBoxLayout, QWidget
+
+from evcompare.model import metrics
+from evcompare.model.figures import QUALIFIER_SIGN, Figure
+from evcompare.model.project import Project
+
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # (entity id, period label)
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # raw value to sort by; None for a missing figure
+
+ENTITY, PERIOD, VALUE, QUALIFIER, COVERAGE, CONFLICTS, SOURCE, NOTE = range(8)
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_WIDE_COLUMN_PX = 320  # longer texts (sources, notes) are elided; the tooltip has them in full
+_CELL_PADDING_PX = 16
+_HEADER_PADDING_PX = 28  # room for the sort arrow
+_Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class _Row:
+    key: tuple[str, str]
+    figure: Figure
+    texts: tuple[str, ...]  # one per visible column
+    sort: tuple[object, ...]
+
+
+def describe(figure: Figure, value_text: str) -> list[str]:
+    """Tooltip lines saying what a figure is: its qualifier, how it was made, its coverage."""
+    if figure.missing:
+        lines = [QCoreApplication.translate("Figure", "No figure for this period.")]
+        if figure.expected > 1:
+            lines.append(QCoreApplication.translate("Figure", "Coverage: {covered} of {expected} months "
+                                                    "reported").format(covered=0, expected=figure.expected))
+        return lines + [figure.note] if figure.note else lines
+    meaning = {
+        "exact": QCoreApplication.translate("Figure", "as reported"),
+        "over": QCoreApplication.translate("Figure", "at least this much: a lower bound"),
+        "approx": QCoreApplication.translate("Figure", "approximate"),
+    }[figure.qualifier]
+    lines = [QCoreApplication.translate("Figure", "Value: {value} ({meaning})").format(
+        value=value_text, meaning=meaning)]
+    if figure.derived:
+        lines.append(QCoreApplication.translate("Figure", "Computed from reported figures."))
+    if figure.measure_unclear:
+        lines.append(QCoreApplication.translate(
+            "Figure", "The source does not say whether this counts deliveries or sales."))
+    lines.append(QCoreApplication.translate("Figure", "Coverage: {covered} of {expected} months "
+                                            "reported").format(covered=figure.covered,
+                                                               expected=figure.expected))
+    return lines + [figure.note] if figure.note else lines
+
+
+class FigureTableModel(QAbstractTableModel):
+    """Read-only rows of figures; every cell's tooltip says what the number is and where from."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[_Row] = []
+        self._where: dict[tuple[str, str], int] = {}
+        self._percent = False
+        self._decimals = 0
+
+    def set_frame(self, frame: pd.DataFrame, labels: dict[str, str], percent: bool,
+                  decimals: int = 0) -> None:
+        """Show a `metrics.table` frame; `labels` maps entity ids to display names.
+
+        `percent`: the metric is a percentage (one decimal and '%'); `decimals` applies otherwise
+        (billions of CNY need one, vehicle counts none).
+        """
+        self.beginResetModel()
+        self._percent, self._decimals = percent, 1 if percent else decimals
+        words = self._qualifier_words()
+        self._rows = [self._make_row(rec, labels, words) for rec in frame.itertuples(index=False)]
+        self._where = {row.key: i for i, row in enumerate(self._rows)}
+        self.endResetModel()
+
+    def _qualifier_words(self) -> dict[str, str]:
+        return {"exact": self.tr("exact"), "over": self.tr("over"), "approx": self.tr("approx"),
+                "derived": self.tr("derived"), "unclear": self.tr("measure unclear")}
+
+    def _make_row(self, rec: object, labels: dict[str, str], words: dict[str, str]) -> _Row:
+        figure: Figure = rec.figure
+        qualifier = ""
+        if rec.qualifier:
+            parts = [words[rec.qualifier]]
+            parts += [words["derived"]] if rec.derived else []
+            parts += [words["unclear"]] if rec.measure_unclear else []
+            qualifier = ", ".join(parts)
+        label = labels.get(rec.entity, rec.entity)
+        texts = (label, rec.period, self.value_text(figure), qualifier, rec.coverage,
+                 str(rec.conflicts) if rec.conflicts else "", rec.source_titles, rec.note)
+        value = None if figure.missing else figure.value
+        coverage = figure.covered / figure.expected if figure.expected else 0.0
+        sort = (label.casefold(), rec.period, value, qualifier, coverage, rec.conflicts,
+                rec.source_titles.casefold(), rec.note.casefold())
+        return _Row((rec.entity, rec.period), figure, texts, sort)
+
+    def value_text(self, figure: Figure) -> str:
+        if self._percent:
+            return metrics.percent_text(figure)
+        return figure.display(self._decimals)
+
+    # Qt model interface
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else NOTE + 1
+
+    def headers(self) -> list[str]:
+        value = self.tr("Value (%)") if self._percent else self.tr("Value")
+        return [self.tr("Entity"), self.tr("Period"), value, self.tr("Qualifier"),
+                self.tr("Coverage"), self.tr("Conflicts"), self.tr("Source"), self.tr("Note")]
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.headers()[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT if section in (VALUE, COVERAGE, CONFLICTS) else _LEFT
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        row, column = self._rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row.texts[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tooltip(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT if column in (VALUE, COVERAGE, CONFLICTS) else _LEFT
+        if role == SORT_ROLE:
+            return row.sort[column]
+        if role == KEY_ROLE:
+            return row.key
+        return None
+
+    # What the rows say, for the view, tooltips and the clipboard
+
+    def key(self, source_row: int) -> tuple[str, str]:
+        return self._rows[source_row].key
+
+    def row_of(self, entity: str, period: str) -> int | None:
+        return self._where.get((entity, period))
+
+    def texts(self, source_row: int) -> tuple[str, ...]:
+        return self._rows[source_row].texts
+
+    def tooltip(self, row: _Row, column: int) -> str:
+        """What the figure is and where it is from; the Conflicts and Source cells add the
+        alternatives and each source's URL and date."""
+        figure = row.figure
+        lines = [f"{row.texts[ENTITY]} · {row.texts[PERIOD]}", *describe(figure, row.texts[VALUE])]
+        if column == CONFLICTS and figure.conflicts:
+            words = self._qualifier_words()
+            lines.append(self.tr("Other reported values:"))
+            lines += [f"  • {self._observed(o.value, o.qualifier)} ({words[o.qualifier]}): {o.source.title}"
+                      for o in figure.conflicts]
+        if column == SOURCE:
+            lines.append(self.tr("Sources:"))
+            for source in figure.sources:
+                published = f" ({source.published})" if source.published else ""
+                lines += [f"  • {source.title}{published}", f"    {source.url}"]
+        elif figure.sources:
+            lines.append(self.tr("Sources: {titles}").format(titles=row.texts[SOURCE]))
+        return "\n".join(lines)
+
+    def _observed(self, value: float, qualifier: str) -> str:
+        if math.isnan(value):
+            return "—"
+        return f"{QUALIFIER_SIGN[qualifier]}{value:,.{self._decimals}f}"
+
+    def tsv_header(self) -> list[str]:
+        headers = self.headers()
+        return headers[:SOURCE + 1] + [self.tr("URL")] + headers[NOTE:]
+
+    def tsv_cells(self, source_row: int) -> list[str]:
+        """One row for a spreadsheet: the value as a plain number (the qualifier is the next
+        column) and the source URLs after the titles."""
+        row = self._rows[source_row]
+        value = "" if row.figure.missing else f"{row.figure.value:.12g}"
+        cells = [*row.texts[:VALUE], value, *row.texts[QUALIFIER:SOURCE + 1],
+                 "; ".join(s.url for s in row.figure.sources), *row.texts[NOTE:]]
+        return [" ".join(cell.split()) for cell in cells]
+
+
+class _MissingLastProxy(QSortFilterProxyModel):
+    """Sorts on SORT_ROLE with missing figures last in either direction."""
+
+    def lessThan(self, left: _Index, right: _Index) -> bool:
+        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
+        if a is None or b is None:
+            if (a is None) == (b is None):
+                return False
+            return (a is None) == (self.sortOrder() == Qt.SortOrder.DescendingOrder)
+        return a < b
+
+
+class DataTable(QWidget):
+    """The data table panel: sortable, selection linked to the chart, copy to Excel."""
+
+    pointSelected = Signal(str, str)  # entity id, period label
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = FigureTableModel(self)
+        self.proxy = _MissingLastProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.view = QTableView(self)
+        self.view.setModel(self.proxy)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.setShowGrid(False)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 8)
+        header = self.view.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSortIndicatorClearable(True)  # a third click restores the entity/period order
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        copy = QAction(self.tr("Copy as TSV (for Excel)"), self.view)
+        copy.setShortcut(QKeySequence.StandardKey.Copy)
+        copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        copy.triggered.connect(self.copy_tsv)
+        self.view.addAction(copy)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.copy_action = copy
+        self._silent = False
+        self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+
+    def set_frame(self, frame: pd.DataFrame, labels: dict[str, str], percent: bool,
+                  decimals: int = 0) -> None:
+        """Show new rows, keeping the selected point selected if it is still there."""
+        selected = self.selected_key()
+        self._silent = True
+        try:
+            self.model.set_frame(frame, labels, percent, decimals)
+        finally:
+            self._silent = False
+        self._fit_columns()
+        if selected is not None:
+            self.select_point(*selected)
+
+    def update_table(self, project: Project) -> None:
+        """Show the project's comparison: its entities, measure, metric, frequency and period."""
+        c, ds = project.comparison, project.dataset
+        frame = metrics.table(ds, c.entities, c.measure, c.metric, c.freq, c.start or None,
+                              c.end or None)
+        labels = {e: ds.entities[e].label(c.language) for e in c.entities if e in ds.entities}
+        units = {ds.unit(e, c.measure) for e in c.entities}
+        whole = c.metric == "asp" or units <= {"vehicles", "CNY per vehicle"}  # else billions, margins
+        decimals = 0 if whole else 1
+        self.set_frame(frame, labels, c.metric in metrics.PERCENT_METRICS, decimals)
+
+    def _fit_columns(self) -> None:
+        """Widths from the texts' font metrics: the view's resizeColumnsToContents asks the
+        model for every role of every cell and costs tens of milliseconds on each redraw."""
+        cells = self.view.fontMetrics()
+        bold = self.view.horizontalHeader().font()
+        bold.setBold(True)
+        heads = QFontMetrics(bold)
+        texts = [self.model.texts(r) for r in range(self.model.rowCount())]
+        for column, header in enumerate(self.model.headers()):
+            widest = max((cells.horizontalAdvance(t[column]) for t in texts), default=0)
+            width = max(widest + _CELL_PADDING_PX, heads.horizontalAdvance(header) + _HEADER_PADDING_PX)
+            self.view.setColumnWidth(column, min(width, _WIDE_COLUMN_PX))
+
+    def _on_selection_changed(self) -> None:
+        if self._silent:
+            return
+        key = self.selected_key()
+        if key is not None:
+            self.pointSelected.emit(*key)
+
+    def selected_key(self) -> tuple[str, str] | None:
+        """(entity id, period) of the current selected row, or None."""
+        rows = self.view.selectionModel().selectedRows()
+        if not rows:
+            return None
+        current = self.view.currentIndex()
+        chosen = current if any(r.row() == current.row() for r in rows) else rows[0]
+        return self.model.key(self.proxy.mapToSource(chosen).row())
+
+    def select_point(self, entity: str, period: str) -> bool:
+        """Select and reveal a point's row without emitting `pointSelected` (the chart asked).
+
+        Clears the selection and returns False when the point is not in the table.
+        """
+        source_row = self.model.row_of(entity, period)
+        selection = self.view.selectionModel()
+        self._silent = True
+        try:
+            if source_row is None:
+                selection.clearSelection()
+                return False
+            index = self.proxy.mapFromSource(self.model.index(source_row, 0))
+            selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                      | QItemSelectionModel.SelectionFlag.Rows)
+            self.view.scrollTo(index)
+            return True
+        finally:
+            self._silent = False
+
+    def _view_rows(self, selected_only: bool) -> list[int]:
+        """Source rows in the order the view shows them."""
+        if selected_only:
+            proxy_rows = sorted(i.row() for i in self.view.selectionModel().selectedRows())
+        else:
+            proxy_rows = list(range(self.proxy.rowCount()))
+        return [self.proxy.mapToSource(self.proxy.index(r, 0)).row() for r in proxy_rows]
+
+    def copy_tsv(self) -> str:
+        """Copy the selected rows (all rows when none is selected) as tab-separated text with
+        a header, ready to paste into Excel; returns the text."""
+        rows = self._view_rows(selected_only=self.view.selectionModel().hasSelection())
+        lines = ["\t".join(self.model.tsv_header())]
+        lines += ["\t".join(self.model.tsv_cells(r)) for r in rows]
+        text = "\n".join(lines) + "\n"
+        QGuiApplication.clipboard().setText(text)
+        return text
+
+    def rows(self) -> list[tuple[str, str, str, str]]:
+        """(entity label, period, value text, qualifier) per row, in view order."""
+        return [tuple(self.model.texts(r)[c] for c in (ENTITY, PERIOD, VALUE, QUALIFIER))
+                for r in self._view_rows(selected_only=False)]

@@ -1,0 +1,180 @@
+"""The data table shows the core's figures with their qualifiers, sources and conflicts."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from evcompare.model import metrics
+from evcompare.model.comparison import Comparison
+from evcompare.model.dataset import Dataset
+from evcompare.model.project import Project
+from evcompare.ui.data_table import KEY_ROLE, SOURCE, VALUE, DataTable
+
+LABELS = {"Xiaomi": "Xiaomi", "HIMA": "HIMA"}
+
+
+@pytest.fixture
+def quarterly(dataset: Dataset):
+    return metrics.table(dataset, ["Xiaomi", "HIMA"], freq="quarter")
+
+
+@pytest.fixture
+def table(qtbot, quarterly) -> DataTable:
+    widget = DataTable()
+    qtbot.addWidget(widget)
+    widget.set_frame(quarterly, LABELS, percent=False)
+    return widget
+
+
+def _expected(frame) -> list[tuple[str, str, str, str]]:
+    rows = []
+    for rec in frame.itertuples():
+        sign = {"exact": "", "over": "≥ ", "approx": "≈ ", "": ""}[rec.qualifier]
+        value = "—" if math.isnan(rec.value) else f"{sign}{rec.value:,.0f}"
+        qualifier = rec.qualifier
+        if qualifier and rec.derived:
+            qualifier += ", derived"
+        if qualifier and rec.measure_unclear:
+            qualifier += ", measure unclear"
+        rows.append((LABELS[rec.entity], rec.period, value, qualifier))
+    return rows
+
+
+def _row_index(table: DataTable, entity: str, period: str) -> int:
+    for row in range(table.proxy.rowCount()):
+        if table.proxy.index(row, 0).data(KEY_ROLE) == (entity, period):
+            return row
+    raise AssertionError(f"{entity} {period} not shown")
+
+
+def test_rows_are_the_core_table_with_signs_and_gaps(table: DataTable, quarterly) -> None:
+    rows = table.rows()
+    assert rows == _expected(quarterly)
+    assert ("Xiaomi", "2025Q3", "108,796", "exact") in rows
+    assert ("Xiaomi", "2025Q4", "≥ 130,000", "over, derived") in rows
+    assert ("Xiaomi", "2024Q1", "—", "") in rows  # before the first delivery: a gap, not zero
+
+
+def test_display_names_come_from_labels(qtbot, quarterly) -> None:
+    widget = DataTable()
+    qtbot.addWidget(widget)
+    widget.set_frame(quarterly, {"Xiaomi": "小米汽车", "HIMA": "鸿蒙智行"}, percent=False)
+    assert {row[0] for row in widget.rows()} == {"小米汽车", "鸿蒙智行"}
+
+
+def test_percent_metric_shows_one_decimal_and_percent(qtbot, dataset: Dataset) -> None:
+    widget = DataTable()
+    qtbot.addWidget(widget)
+    widget.set_frame(metrics.table(dataset, ["Xiaomi"], metric="yoy", freq="quarter"), LABELS, percent=True)
+    values = {period: value for _, period, value, _ in widget.rows()}
+    assert values["2025Q3"] == "173.4 %"
+    assert values["2024Q3"] == "—"  # no 2023 base
+    assert widget.model.headerData(VALUE, Qt.Orientation.Horizontal) == "Value (%)"
+
+
+def test_tooltips_give_qualifier_coverage_and_sources(table: DataTable, quarterly) -> None:
+    row = _row_index(table, "Xiaomi", "2025Q3")
+    urls = quarterly.set_index(["entity", "period"]).loc[("Xiaomi", "2025Q3"), "sources"].split("; ")
+    source_tip = table.proxy.index(row, SOURCE).data(Qt.ItemDataRole.ToolTipRole)
+    assert urls and all(url in source_tip for url in urls)
+    lower = _row_index(table, "HIMA", "2024Q4")
+    value_tip = table.proxy.index(lower, VALUE).data(Qt.ItemDataRole.ToolTipRole)
+    assert "lower bound" in value_tip and "1 of 3 months" in value_tip
+    for column in range(table.proxy.columnCount()):
+        assert "Coverage" in table.proxy.index(row, column).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_conflicts_tooltip_lists_the_other_values(table: DataTable) -> None:
+    row = _row_index(table, "Xiaomi", "2025Q3")
+    cell = table.proxy.index(row, 5)
+    assert cell.data() == "1"
+    tip = cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert "≥ 100,000" in tip and "seed article" in tip
+
+
+def test_select_point_selects_without_emitting(qtbot, table: DataTable) -> None:
+    with qtbot.assertNotEmitted(table.pointSelected):
+        assert table.select_point("HIMA", "2025Q2")
+    selected = table.view.selectionModel().selectedRows()
+    assert [i.data(KEY_ROLE) for i in selected] == [("HIMA", "2025Q2")]
+    assert not table.select_point("HIMA", "1999Q1")
+    assert not table.view.selectionModel().hasSelection()
+
+
+def test_user_selecting_a_row_emits_the_point(qtbot, table: DataTable) -> None:
+    row = _row_index(table, "Xiaomi", "2025Q1")
+    with qtbot.waitSignal(table.pointSelected, timeout=1000) as blocker:
+        table.view.selectRow(row)
+    assert blocker.args == ["Xiaomi", "2025Q1"]
+
+
+def test_new_frame_keeps_the_selected_point(qtbot, table: DataTable, quarterly) -> None:
+    table.select_point("HIMA", "2025Q3")
+    with qtbot.assertNotEmitted(table.pointSelected):
+        table.set_frame(quarterly.iloc[::-1], LABELS, percent=False)
+    assert table.selected_key() == ("HIMA", "2025Q3")
+
+
+def test_copy_tsv_copies_selected_rows_with_a_header(table: DataTable) -> None:
+    table.select_point("Xiaomi", "2025Q3")
+    text = table.copy_tsv()
+    assert QGuiApplication.clipboard().text() == text
+    header, line = text.splitlines()
+    assert header.split("\t")[:4] == ["Entity", "Period", "Value", "Qualifier"]
+    cells = line.split("\t")
+    assert len(cells) == len(header.split("\t"))
+    assert cells[:4] == ["Xiaomi", "2025Q3", "108796", "exact"]  # a number Excel can sum
+    assert any(cell.startswith("https://") for cell in cells)
+
+
+def test_copy_tsv_copies_every_row_when_none_is_selected(table: DataTable, quarterly) -> None:
+    lines = table.copy_tsv().splitlines()
+    assert len(lines) == 1 + len(quarterly)
+    gap = next(line for line in lines if line.startswith("Xiaomi\t2024Q1"))
+    assert gap.split("\t")[2] == ""  # missing stays empty, never 0
+
+
+def test_ctrl_c_copies_the_selected_rows(qtbot, table: DataTable) -> None:
+    table.show()
+    qtbot.waitExposed(table)
+    table.activateWindow()
+    table.view.setFocus()
+    qtbot.waitUntil(table.view.hasFocus)
+    table.select_point("Xiaomi", "2025Q3")
+    QGuiApplication.clipboard().setText("")
+    qtbot.keyClick(table.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    lines = QGuiApplication.clipboard().text().splitlines()
+    assert lines[0].startswith("Entity\tPeriod\tValue")
+    assert lines[1].startswith("Xiaomi\t2025Q3\t108796\texact")
+
+
+def test_copy_is_in_the_context_menu(table: DataTable) -> None:
+    assert table.copy_action in table.view.actions()
+    assert table.view.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu
+    assert table.copy_action.text() == "Copy as TSV (for Excel)"
+
+
+@pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
+def test_sorting_by_value_puts_missing_last(table: DataTable, quarterly, order: Qt.SortOrder) -> None:
+    table.view.sortByColumn(VALUE, order)
+    shown = [table.proxy.index(r, VALUE).data(KEY_ROLE) for r in range(table.proxy.rowCount())]
+    values = quarterly.set_index(["entity", "period"])["value"]
+    numbers = [values[key] for key in shown]
+    missing = int(values.isna().sum())
+    assert missing > 0
+    assert all(math.isnan(v) for v in numbers[-missing:])
+    present = numbers[:-missing]
+    assert present == sorted(present, reverse=order == Qt.SortOrder.DescendingOrder)
+
+
+def test_update_table_follows_the_comparison(qtbot, dataset: Dataset) -> None:
+    widget = DataTable()
+    qtbot.addWidget(widget)
+    project = Project(dataset, Comparison(entities=("Xiaomi",), freq="year", start="2024-01",
+                                          end="2025-12", language="zh"))
+    widget.update_table(project)
+    assert [row[:2] for row in widget.rows()] == [("小米汽车", "2024"), ("小米汽车", "2025")]
