@@ -28,7 +28,7 @@ from evcompare.model import figures as fig
 from evcompare.model.entities import EntityTree
 from evcompare.model.figures import Figure, Observation
 from evcompare.model.milestones import Milestone
-from evcompare.model.periods import Span, aligned_blocks, children, parse_period
+from evcompare.model.periods import Span, children, parse_period
 
 QUALIFIER_RANK = {"exact": 0, "approx": 1, "over": 2}
 # Units whose values add up across periods; margins and prices do not.
@@ -123,11 +123,19 @@ class Dataset:
         """The chosen figure reported directly for exactly this period, if any."""
         return self._chosen.get((entity, measure, period))
 
+    @cached_property
+    def _bounds(self) -> dict[tuple[str, str], tuple[pd.Period, pd.Period]]:
+        """First and last month reported per (entity, measure), found in one pass."""
+        bounds: dict[tuple[str, str], tuple[pd.Period, pd.Period]] = {}
+        for entity, measure, period in self._rows:
+            span = parse_period(period)
+            known = bounds.get((entity, measure))
+            bounds[(entity, measure)] = (span.start, span.end) if known is None else (
+                min(known[0], span.start), max(known[1], span.end))
+        return bounds
+
     def months_with_data(self, entity: str, measure: str) -> tuple[pd.Period, pd.Period] | None:
-        spans = [parse_period(p) for (e, m, p) in self._rows if e == entity and m == measure]
-        if not spans:
-            return None
-        return min(s.start for s in spans), max(s.end for s in spans)
+        return self._bounds.get((entity, measure))
 
     def span(self, entity: str, measure: str, span: Span) -> Figure:
         """The best figure for any span of months (see the module docstring)."""
@@ -146,8 +154,6 @@ class Dataset:
         if not parts or self.unit(entity, measure) not in ADDITIVE_UNITS:
             alternatives = direct.alternatives if direct is not None else ()
             return fig.missing(span.months, alternatives=alternatives)
-        if span.kind == "span":
-            parts = aligned_blocks(span)
         summed = fig.total([self.span(entity, measure, p) for p in parts])
         if direct is not None:  # only doubtful rows were reported directly
             summed = _with_alternatives(summed, direct.alternatives)
@@ -155,7 +161,7 @@ class Dataset:
 
     def invalidate(self) -> None:
         """Forget chosen figures after observations change (user overrides, imports)."""
-        for name in ("_rows", "_chosen", "_units", "_span_cache"):
+        for name in ("_rows", "_chosen", "_units", "_bounds", "_span_cache"):
             self.__dict__.pop(name, None)
 
 

@@ -121,21 +121,31 @@ def ratio(numerator: Figure, denominator: Figure, scale: float = 1.0, offset: fl
     """scale * numerator / denominator + offset, qualified by its inputs.
 
     A lower-bound numerator over an exact denominator stays a lower bound (attainment
-    'at least 136.7 %'); any other non-exact input makes the ratio approximate.
+    'at least 136.7 %'); any other non-exact input makes the ratio approximate. A base with
+    months missing bounds nothing (Aito's one reported month over HIMA's two would read as a
+    20 % share), so such a ratio is missing rather than shown.
     """
     if numerator.missing or denominator.missing:
         which = "numerator" if numerator.missing else "base"
         return missing(note=note or f"no {which} figure")
     if denominator.value == 0:
         return missing(note="base is zero")
+    if denominator.covered < denominator.expected:
+        return missing(note=f"base covers only {denominator.coverage} months")
+    if numerator.covered < numerator.expected and denominator.qualifier != "exact":
+        return missing(note=f"only {numerator.coverage} months against an inexact base")
     lower = numerator.lower_bound and denominator.qualifier == "exact"
     approx = not lower and (numerator.qualifier != "exact" or denominator.qualifier != "exact")
+    # The coverage shown is the less complete input's, so a full YTD over a one-off target
+    # reads 9/9 (not 1/9) and a YoY against a base with a month missing reads 2/3.
+    thinner = min((numerator, denominator),
+                  key=lambda f: (f.covered / f.expected if f.expected else 1.0, -f.expected))
     return Figure(
         value=scale * numerator.value / denominator.value + offset,
         qualifier=_qualifier(approx, lower),
         lower_bound=lower,
-        covered=min(numerator.covered, denominator.covered),
-        expected=max(numerator.expected, denominator.expected),
+        covered=thinner.covered,
+        expected=thinner.expected,
         derived=True,
         measure_unclear=numerator.measure_unclear or denominator.measure_unclear,
         sources=merge_sources([numerator, denominator]),

@@ -10,12 +10,21 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 
 from evcompare.model import figures as fig
 from evcompare.model.dataset import Dataset, Target
 from evcompare.model.figures import Figure
-from evcompare.model.periods import Span, month, periods_between
+from evcompare.model.periods import (
+    Span,
+    month,
+    parse_period,
+    periods_between,
+    span_of,
+    trailing,
+    year_to_date,
+)
 
 METRICS = ("total", "cumulative", "ytd", "yoy", "mom", "share", "run_rate", "attainment",
            "pace", "asp")
@@ -56,8 +65,9 @@ def target_in_force(ds: Dataset, entity: str, year: int, on: pd.Timestamp) -> Ta
     if not revisions:
         return None
     revisions.sort(key=lambda t: (t.announced, t.kind != "initial"))
-    announced = [t for t in revisions if t.announced and pd.Timestamp(
-        t.announced if len(t.announced) == 10 else t.announced + "-01") <= on]
+    day = f"{on.year:04d}-{on.month:02d}-{on.day:02d}"  # ISO dates compare as text
+    announced = [t for t in revisions if t.announced and (
+        t.announced if len(t.announced) == 10 else t.announced + "-01") <= day]
     return announced[-1] if announced else revisions[0]
 
 
@@ -67,8 +77,7 @@ def target_figure(target: Target) -> Figure:
 
 
 def _ytd(ds: Dataset, entity: str, measure: str, period: Span) -> Figure:
-    year_start = pd.Period(year=period.end.year, month=1, freq="M")
-    return ds.span(entity, measure, Span(year_start, period.end))
+    return ds.span(entity, measure, year_to_date(period.end))
 
 
 def value_at(ds: Dataset, entity: str, measure: str, metric: str, period: Span) -> Figure:
@@ -84,8 +93,8 @@ def value_at(ds: Dataset, entity: str, measure: str, metric: str, period: Span) 
     if metric == "share":
         return _share(ds, entity, measure, period)
     if metric == "run_rate":
-        trailing = ds.span(entity, measure, Span(period.end - 2, period.end))
-        return fig.ratio(trailing, _constant(3), note="trailing 3 months / 3")
+        last_three = ds.span(entity, measure, trailing(period.end, 3))
+        return fig.ratio(last_three, _constant(3), note="trailing 3 months / 3")
     if metric in ("attainment", "pace"):
         return _against_target(ds, entity, measure, metric, period)
     if metric == "asp":
@@ -119,8 +128,8 @@ def _against_target(ds: Dataset, entity: str, measure: str, metric: str, period:
     if remaining == 0 or ytd.missing:
         return fig.missing(note="year complete" if remaining == 0 else "no YTD figure")
     left = Figure(goal.value - ytd.value, qualifier="approx" if ytd.lower_bound or
-                  goal.qualifier != "exact" else "exact", derived=True,
-                  sources=fig.merge_sources([ytd, goal]))
+                  goal.qualifier != "exact" else "exact", covered=ytd.covered,
+                  expected=ytd.expected, derived=True, sources=fig.merge_sources([ytd, goal]))
     return fig.ratio(left, _constant(remaining), note=f"{label}; {remaining} months left")
 
 
@@ -133,14 +142,14 @@ def series(ds: Dataset, entity: str, measure: str, metric: str, freq: str,
     first = launch_month(ds, entity, measure)
     if first is None:
         return [(s, fig.missing(note="no data")) for s in spans]
+    note = f"since {first.strftime('%Y-%m')}"
     out = []
     for s in spans:
         if s.end < first:
             out.append((s, fig.missing(note="before launch")))
         else:
-            since = ds.span(entity, measure, Span(first, s.end))
-            out.append((s, replace(since, derived=True,
-                                   note=f"since {first.strftime('%Y-%m')}")))
+            since = ds.span(entity, measure, span_of(first, s.end))
+            out.append((s, replace(since, derived=True, note=note)))
     return out
 
 
@@ -150,14 +159,16 @@ def table(ds: Dataset, entities: Iterable[str], measure: str = "deliveries",
     """One row per entity and period: value, qualifier, coverage, sources, conflicts."""
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r} (expected one of {', '.join(METRICS)})")
-    rows = []
+    rows: list[tuple[str, Span, Figure]] = []
     for entity in entities:
         first, last = _window(ds, entity, measure, start, end)
         if first is None:
             continue
-        for span, figure in series(ds, entity, measure, metric, freq, first, last):
-            rows.append(_row(entity, span, figure))
-    return pd.DataFrame(rows, columns=TABLE_COLUMNS)
+        rows += [(entity, span, figure)
+                 for span, figure in series(ds, entity, measure, metric, freq, first, last)]
+    if not rows:
+        return pd.DataFrame(columns=TABLE_COLUMNS)
+    return pd.DataFrame(_columns(rows), columns=TABLE_COLUMNS)
 
 
 def _window(ds: Dataset, entity: str, measure: str, start: str | None,
@@ -170,22 +181,26 @@ def _window(ds: Dataset, entity: str, measure: str, start: str | None,
     return first, last
 
 
-def _row(entity: str, span: Span, figure: Figure) -> dict:
+def _columns(rows: list[tuple[str, Span, Figure]]) -> dict[str, object]:
+    """The table column by column: typed arrays where the type is known, which builds the
+    frame several times faster than one dict per row."""
+    spans = [span for _, span, _ in rows]
+    figures = [figure for _, _, figure in rows]
     return {
-        "entity": entity,
-        "period": span.label,
-        "start": span.start_time,
-        "value": figure.value,
-        "qualifier": "" if figure.missing else figure.qualifier,
-        "lower_bound": figure.lower_bound,
-        "derived": figure.derived,
-        "coverage": figure.coverage,
-        "measure_unclear": figure.measure_unclear,
-        "conflicts": len(figure.conflicts),
-        "sources": "; ".join(s.url for s in figure.sources),
-        "source_titles": "; ".join(s.title for s in figure.sources),
-        "note": figure.note,
-        "figure": figure,
+        "entity": [entity for entity, _, _ in rows],
+        "period": [span.label for span in spans],
+        "start": [span.start_time for span in spans],
+        "value": np.array([f.value for f in figures], dtype=float),
+        "qualifier": ["" if f.missing else f.qualifier for f in figures],
+        "lower_bound": np.array([f.lower_bound for f in figures], dtype=bool),
+        "derived": np.array([f.derived for f in figures], dtype=bool),
+        "coverage": [f.coverage for f in figures],
+        "measure_unclear": np.array([f.measure_unclear for f in figures], dtype=bool),
+        "conflicts": np.array([len(f.conflicts) for f in figures], dtype=np.int64),
+        "sources": ["; ".join(s.url for s in f.sources) for f in figures],
+        "source_titles": ["; ".join(s.title for s in f.sources) for f in figures],
+        "note": [f.note for f in figures],
+        "figure": np.array(figures, dtype=object),
     }
 
 
@@ -209,8 +224,7 @@ def target_history(ds: Dataset, entities: Iterable[str]) -> list[TargetRow]:
                               and t.kind != "actual"), key=lambda t: (t.seed, t.doubt)):
             revisions.setdefault((target.year, target.kind, target.value), target)
         for target in sorted(revisions.values(), key=lambda t: (t.year, t.announced)):
-            year = Span(pd.Period(year=target.year, month=1, freq="M"),
-                        pd.Period(year=target.year, month=12, freq="M"))
+            year = parse_period(str(target.year))
             actual = ds.span(entity, "deliveries", year)
             goal = target_figure(target)
             rows.append(TargetRow(entity, target.year, target.kind, target.announced, goal,

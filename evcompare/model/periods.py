@@ -2,13 +2,17 @@
 
 Every figure covers a span of whole months: a month, a quarter, a half-year or a year.
 Spans are pairs of monthly `pandas.Period`s, which keeps sums, coverage and YoY shifts to
-plain month arithmetic.
+plain month arithmetic. Period arithmetic and formatting are slow next to the metric code
+that runs them thousands of times, so the arithmetic is done on integer month ordinals
+(0 = 1970-01) and the spans this module builds are shared, with their derived properties
+cached on them.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 import pandas as pd
 
@@ -23,19 +27,20 @@ class Span:
     start: pd.Period
     end: pd.Period
 
-    @property
+    @cached_property
     def months(self) -> int:
         return self.end.ordinal - self.start.ordinal + 1
 
-    @property
+    @cached_property
     def kind(self) -> str:
         """month / quarter / half / year when the span is calendar-aligned, else 'span'."""
+        months = self.months
         for kind, length in _MONTHS_IN.items():
-            if self.months == length and (self.start.month - 1) % length == 0:
+            if months == length and self.start.ordinal % length == 0:
                 return kind
         return "span"
 
-    @property
+    @cached_property
     def label(self) -> str:
         kind = self.kind
         year, month = self.start.year, self.start.month
@@ -49,25 +54,60 @@ class Span:
             return str(year)
         return f"{self.start.strftime('%Y-%m')}..{self.end.strftime('%Y-%m')}"
 
-    @property
+    @cached_property
     def start_time(self) -> pd.Timestamp:
         return self.start.start_time
 
-    @property
+    @cached_property
     def end_time(self) -> pd.Timestamp:
         return self.end.end_time.normalize()
 
     def shift_months(self, months: int) -> Span:
-        return Span(self.start + months, self.end + months)
+        return _span(self.start.ordinal + months, self.end.ordinal + months)
 
     def month_list(self) -> list[pd.Period]:
-        return [self.start + i for i in range(self.months)]
+        first = self.start.ordinal
+        return [_month_at(first + i) for i in range(self.months)]
 
 
+@lru_cache(maxsize=4096)
+def _month_at(ordinal: int) -> pd.Period:
+    """The month with this ordinal (0 = 1970-01), shared rather than rebuilt."""
+    return pd.Period(ordinal=ordinal, freq="M")
+
+
+@lru_cache(maxsize=65536)
+def _span(first: int, last: int) -> Span:
+    """The shared span of month ordinals first..last, so its cached properties are reused."""
+    return Span(_month_at(first), _month_at(last))
+
+
+def span_of(first: pd.Period, last: pd.Period) -> Span:
+    """The months first..last as a shared span: equal to `Span(first, last)`, but repeated
+    calls reuse one object and the label and times it has already worked out."""
+    return _span(first.ordinal, last.ordinal)
+
+
+def trailing(last: pd.Period, months: int) -> Span:
+    """The `months` months that end with `last` (a run rate's window)."""
+    return _span(last.ordinal - months + 1, last.ordinal)
+
+
+def year_to_date(last: pd.Period) -> Span:
+    """January of `last`'s year through `last`."""
+    return _span(last.ordinal - last.ordinal % 12, last.ordinal)
+
+
+@lru_cache(maxsize=4096)
 def month(text: str) -> pd.Period:
     return pd.Period(text, freq="M")
 
 
+def _ordinal(year: int, month_number: int) -> int:
+    return (year - 1970) * 12 + month_number - 1
+
+
+@lru_cache(maxsize=4096)
 def parse_period(label: str) -> Span:
     """'2024-05', '2024Q2', '2024H1' or '2024' as a span; ValueError otherwise."""
     text = label.strip()
@@ -75,55 +115,62 @@ def parse_period(label: str) -> Span:
         year, mon = int(m[1]), int(m[2])
         if not 1 <= mon <= 12:
             raise ValueError(f"month out of range in {label!r}")
-        p = pd.Period(year=year, month=mon, freq="M")
-        return Span(p, p)
+        first = _ordinal(year, mon)
+        return _span(first, first)
     if m := re.fullmatch(r"(\d{4})Q([1-4])", text):
-        first = pd.Period(year=int(m[1]), month=3 * int(m[2]) - 2, freq="M")
-        return Span(first, first + 2)
+        first = _ordinal(int(m[1]), 3 * int(m[2]) - 2)
+        return _span(first, first + 2)
     if m := re.fullmatch(r"(\d{4})H([12])", text):
-        first = pd.Period(year=int(m[1]), month=6 * int(m[2]) - 5, freq="M")
-        return Span(first, first + 5)
+        first = _ordinal(int(m[1]), 6 * int(m[2]) - 5)
+        return _span(first, first + 5)
     if m := re.fullmatch(r"(\d{4})", text):
-        first = pd.Period(year=int(m[1]), month=1, freq="M")
-        return Span(first, first + 11)
+        first = _ordinal(int(m[1]), 1)
+        return _span(first, first + 11)
     raise ValueError(f"not a period (expected YYYY-MM, YYYYQn, YYYYHn or YYYY): {label!r}")
 
 
 def period_of(p: pd.Period, freq: str) -> Span:
     """The calendar period of frequency `freq` that contains month `p`."""
     length = _MONTHS_IN[freq]
-    first = pd.Period(year=p.year, month=(p.month - 1) // length * length + 1, freq="M")
-    return Span(first, first + length - 1)
+    first = p.ordinal - p.ordinal % length
+    return _span(first, first + length - 1)
 
 
 def periods_between(start: pd.Period, end: pd.Period, freq: str) -> list[Span]:
     """The calendar periods of `freq` that touch the months start..end, in order."""
-    spans: list[Span] = []
-    current = period_of(start, freq)
-    while current.start <= end:
-        spans.append(current)
-        current = current.shift_months(current.months)
-    return spans
+    return list(_periods_between(start.ordinal, end.ordinal, _MONTHS_IN[freq]))
+
+
+@lru_cache(maxsize=4096)
+def _periods_between(first: int, last: int, length: int) -> tuple[Span, ...]:
+    cursor = first - first % length
+    return tuple(_span(o, o + length - 1) for o in range(cursor, last + 1, length))
 
 
 def aligned_blocks(span: Span) -> list[Span]:
     """Cover a span greedily with the largest calendar-aligned blocks (year, half, quarter,
     month), so a Jan-Sep total is built from Q1 + Q2 + Q3 rather than nine months."""
+    return list(_aligned_blocks(span.start.ordinal, span.end.ordinal))
+
+
+@lru_cache(maxsize=65536)
+def _aligned_blocks(first: int, last: int) -> tuple[Span, ...]:
     blocks: list[Span] = []
-    cursor = span.start
-    while cursor <= span.end:
-        for length in (12, 6, 3, 1):
-            block = Span(cursor, cursor + length - 1)
-            if (cursor.month - 1) % length == 0 and block.end <= span.end:
-                blocks.append(block)
-                cursor = block.end + 1
-                break
-    return blocks
+    cursor = first
+    while cursor <= last:
+        # A block of `length` months is calendar-aligned when it starts at a multiple of
+        # `length` months from 1970-01 (12 is a multiple of every length).
+        length = next(n for n in (12, 6, 3, 1) if cursor % n == 0 and cursor + n - 1 <= last)
+        blocks.append(_span(cursor, cursor + length - 1))
+        cursor += length
+    return tuple(blocks)
 
 
 def children(span: Span) -> list[Span]:
     """The next finer calendar blocks of an aligned span (year -> halves -> quarters -> months)."""
-    finer = {"year": 6, "half": 3, "quarter": 1}.get(span.kind)
+    kind = span.kind
+    finer = {"year": 6, "half": 3, "quarter": 1}.get(kind)
     if finer is None:
-        return aligned_blocks(span) if span.kind == "span" else []
-    return [Span(span.start + i, span.start + i + finer - 1) for i in range(0, span.months, finer)]
+        return aligned_blocks(span) if kind == "span" else []
+    first = span.start.ordinal
+    return [_span(o, o + finer - 1) for o in range(first, first + span.months, finer)]
