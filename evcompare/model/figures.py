@@ -80,10 +80,11 @@ def missing(expected: int = 1, note: str = "", alternatives: tuple[Observation, 
 
 
 def merge_sources(figures: Iterable[Figure]) -> tuple[Source, ...]:
-    seen: dict[str, Source] = {}
+    """Each source once, in order; user rows have no URL, so they are told apart by title."""
+    seen: dict[tuple[str, str], Source] = {}
     for fig in figures:
         for src in fig.sources:
-            seen.setdefault(src.url, src)
+            seen.setdefault((src.url, "" if src.url else src.title), src)
     return tuple(seen.values())
 
 
