@@ -1,0 +1,102 @@
+"""What one refresh draws, computed once: the table frame and per-entity x/y arrays.
+
+The chart, the data table and the KPI cards all follow the same frame, so a row in the table
+is a point on the chart. Time charts put each figure at its period's start (UTC epoch
+seconds); the race puts cumulative units at each month end, in days since launch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from evcompare.model import metrics
+from evcompare.model.comparison import Comparison
+from evcompare.model.figures import Figure
+from evcompare.model.project import Project
+from evcompare.model.race import RaceResult, days_to, launch_milestone, race_curve
+
+_EPOCH = pd.Timestamp(0)
+_SECOND = pd.Timedelta(seconds=1)
+_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+
+
+def epoch_seconds(times: pd.Series | pd.Timestamp) -> np.ndarray | float:
+    """Naive timestamps as UTC epoch seconds, what `DateAxisItem(utcOffset=0)` expects."""
+    seconds = (times - _EPOCH) / _SECOND
+    return seconds.to_numpy(dtype=float) if isinstance(seconds, pd.Series) else float(seconds)
+
+
+@dataclass(frozen=True)
+class EntityRows:
+    """One entity's points in drawing order; `width` is each period's length in x units."""
+
+    entity: str
+    periods: list[str]
+    x: np.ndarray
+    y: np.ndarray
+    width: np.ndarray
+    figures: list[Figure]
+
+    def index(self, period: str) -> int | None:
+        try:
+            return self.periods.index(period)
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
+class ChartData:
+    comparison: Comparison
+    frame: pd.DataFrame  # the data table's rows (metrics.TABLE_COLUMNS)
+    rows: dict[str, EntityRows]
+    unit: str
+    percent: bool
+    crossings: dict[str, list[RaceResult]] = field(default_factory=dict)
+
+
+def chart_data(project: Project) -> ChartData:
+    """Everything the views need for the project's current comparison (one metrics pass)."""
+    c = project.comparison
+    ds = project.dataset
+    unit = next((u for e in c.entities if (u := ds.unit(e, c.measure))), "")
+    if c.chart == "race":
+        return _race_data(project, unit)
+    frame = metrics.table(ds, c.entities, c.measure, c.metric, c.freq, c.start,
+                          c.end or project.latest_month())
+    months = frame["start"].to_numpy().astype("datetime64[M]")
+    starts = months.astype("datetime64[s]").astype(float)
+    widths = (months + _MONTHS[c.freq]).astype("datetime64[s]").astype(float) - starts
+    entities = frame["entity"].to_numpy()
+    periods, values, figures = frame["period"].tolist(), frame["value"].to_numpy(dtype=float), \
+        frame["figure"].tolist()
+    rows = {}
+    for entity in dict.fromkeys(entities):
+        at = np.flatnonzero(entities == entity)
+        first, last = at[0], at[-1] + 1  # metrics.table keeps each entity's rows together
+        rows[entity] = EntityRows(entity, periods[first:last], starts[first:last], values[first:last],
+                                  widths[first:last], figures[first:last])
+    return ChartData(c, frame, rows, unit, c.metric in metrics.PERCENT_METRICS)
+
+
+def _race_data(project: Project, unit: str) -> ChartData:
+    c = project.comparison
+    ds = project.dataset
+    stones = list(project.milestones)
+    parts, rows, crossings = [], {}, {}
+    for entity in c.entities:
+        launch = launch_milestone(ds, entity, stones)
+        curve = race_curve(ds, entity, c.measure, stones)
+        if launch is None or curve.empty:
+            continue
+        part = metrics.table(ds, [entity], c.measure, "cumulative", "month", launch.date[:7])
+        days = curve["days"].to_numpy(dtype=float)
+        rows[entity] = EntityRows(entity, part["period"].tolist(), days,
+                                  curve["value"].to_numpy(dtype=float),
+                                  np.diff(days, prepend=days[0] - 30.0), curve["figure"].tolist())
+        crossings[entity] = [days_to(ds, entity, units, c.measure, stones) for units in c.race_units]
+        parts.append(part)
+    frame = pd.concat(parts, ignore_index=True) if parts else metrics.table(ds, [], c.measure)
+    return ChartData(c, frame, rows, unit, False, crossings)

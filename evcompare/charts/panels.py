@@ -1,0 +1,351 @@
+"""The chart area: overlay, side-by-side or small-multiple panels of the comparison.
+
+Panels (PlotItems) are rebuilt only when the layout, the axis kind or the set of panels
+changes; series items are made once per entity and moved between panels. A refresh feeds the
+items with setData, then sets each panel's range once.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction, QResizeEvent
+from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
+
+from evcompare.charts import axes
+from evcompare.charts.data import ChartData
+from evcompare.charts.labels import entity_labels, measure_metric_label, value_axis_title
+from evcompare.charts.legend import ChartLegend
+from evcompare.charts.milestone_overlay import MilestoneOverlay
+from evcompare.charts.race import place_labels
+from evcompare.charts.series import ChartSeries, SeriesContext, readable_colour
+from evcompare.model.comparison import Comparison
+from evcompare.model.entities import EntityTree
+from evcompare.model.metrics import metric_unit
+from evcompare.model.milestones import Milestone
+from evcompare.ui.theming import Theme, style_plot
+
+SIGNED_METRICS = {"yoy", "mom"}
+
+
+@dataclass(frozen=True)
+class PanelPlan:
+    key: str
+    title: str
+    entities: tuple[str, ...]
+
+
+def plan_panels(comparison: Comparison, tree: EntityTree) -> list[PanelPlan]:
+    """Which entities go in which panel: one panel, one per group (Xiaomi | HIMA), or one each."""
+    names = entity_labels(tree, comparison.language)
+    if comparison.layout == "overlay" or not comparison.entities:
+        return [PanelPlan("all", "", comparison.entities)]
+    if comparison.layout == "multiples":
+        return [PanelPlan(e, names[e], (e,)) for e in comparison.entities]
+    groups: dict[str, list[str]] = {}
+    for entity in comparison.entities:
+        groups.setdefault(tree.group_of(entity), []).append(entity)
+    return [PanelPlan(group, names[group], tuple(members)) for group, members in groups.items()]
+
+
+@dataclass
+class Panel:
+    key: str
+    plot: pg.PlotItem
+    overlay: MilestoneOverlay
+    baseline: pg.PlotDataItem  # the zero line under a stacked area, NaN where the stack is undefined
+    title: str = ""
+    value_title: str = ""
+
+
+class ChartArea(QWidget):
+    """Every panel of the chart, its legend, and the series items of each entity."""
+
+    pointClicked = Signal(str, str)  # entity, period
+    milestoneMoved = Signal(str, str)  # milestone id, new date
+
+    def __init__(self, tree: EntityTree, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        pg.setConfigOptions(antialias=True, useOpenGL=False)
+        self.tree = tree
+        self.theme = theme
+        self.view = pg.GraphicsLayoutWidget()
+        self.view.setBackground(theme.plot_background)
+        self.view.ci.setContentsMargins(6, 6, 6, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+        self.legend = ChartLegend(theme)
+        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.data: ChartData | None = None
+        self._series: dict[str, ChartSeries] = {}
+        self._panels: list[Panel] = []
+        self._signature: tuple = ()
+        self._ranges: list[tuple[tuple[float, float], tuple[float, float]]] = []
+        self._context_actions: list[QAction] = []
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.legend.fit(self.view.width() - 20)
+
+    # --- access ------------------------------------------------------------------------------
+
+    def panels(self) -> list[Panel]:
+        return list(self._panels)
+
+    def series(self, entity: str) -> ChartSeries:
+        """The entity's series, made on first use and kept for the life of the chart."""
+        series = self._series.get(entity)
+        if series is None:
+            series = ChartSeries(entity, self.tree[entity].colour, self.theme)
+            series.pointClicked.connect(self.pointClicked)
+            self._series[entity] = series
+        return series
+
+    def shown_series(self) -> dict[str, ChartSeries]:
+        return {e: s for e, s in self._series.items() if s.plot is not None}
+
+    def panel_of(self, entity: str) -> Panel | None:
+        plot = self._series[entity].plot if entity in self._series else None
+        return next((p for p in self._panels if p.plot is plot), None) if plot else None
+
+    def add_context_action(self, action: QAction) -> None:
+        """Add an action to every panel's right-click menu (now and after rebuilds)."""
+        self._context_actions.append(action)
+        for panel in self._panels:
+            panel.plot.getViewBox().menu.addAction(action)
+
+    # --- drawing ---------------------------------------------------------------------------
+
+    def show_data(self, data: ChartData, milestones: list[Milestone], theme: Theme) -> None:
+        """Draw a refresh's data: update items in place, set each panel's range once."""
+        c = data.comparison
+        self.data = data
+        self._apply_theme(theme)
+        plans = plan_panels(c, self.tree)
+        axis_kind = axes.DAYS if c.chart == "race" else axes.TIME
+        signature = (c.layout, axis_kind, tuple(p.key for p in plans))
+        if signature != self._signature:
+            self._build(plans, axis_kind)
+            self._signature = signature
+        names = entity_labels(self.tree, c.language)
+        metric = "cumulative" if c.chart == "race" else c.metric
+        value_title = value_axis_title(c.measure, metric, data.unit)
+        measure = measure_metric_label(c.measure, metric)
+        placed: set[str] = set()
+        for panel, plan in zip(self._panels, plans, strict=True):
+            self._set_titles(panel, plan.title, value_title)
+            members = [e for e in plan.entities if e in data.rows]
+            placed |= self._draw_panel(panel, members, data, names, measure)
+        for entity, series in self._series.items():
+            if entity not in placed:
+                series.attach(None)
+        self._set_ranges(data)
+        self._show_milestones(data, plans, milestones, names)
+        entries = [(self._series[e].bars if c.chart == "bars" else self._series[e].curve, names[e])
+                   for e in c.entities if e in placed]
+        self.legend.show_entries(entries, self.theme, axis_kind == axes.TIME and any(
+            p.overlay.shown() for p in self._panels))
+
+    def _apply_theme(self, theme: Theme) -> None:
+        if theme is self.theme:
+            return
+        self.theme = theme
+        self.view.setBackground(theme.plot_background)
+        for panel in self._panels:
+            style_plot(panel.plot, theme)
+            panel.title = ""  # re-set in the theme's colour
+        for series in self._series.values():
+            series.set_theme(theme)
+
+    def _build(self, plans: list[PanelPlan], axis_kind: str) -> None:
+        for series in self._series.values():
+            series.detach()
+        self.view.clear()
+        self._panels = []
+        columns = len(plans) if len(plans) <= 3 else math.ceil(math.sqrt(len(plans)))
+        for i, plan in enumerate(plans):
+            plot = self.view.addPlot(row=i // columns, col=i % columns,
+                                     axisItems={"bottom": axes.bottom_axis(axis_kind),
+                                                "left": axes.NumberAxis("left")})
+            plot.disableAutoRange()
+            plot.hideButtons()
+            plot.setMenuEnabled(True)
+            style_plot(plot, self.theme)
+            plot.getAxis("left").setStyle(maxTickLevel=1)  # no third level of grid lines: clutter, slow
+            for action in self._context_actions:
+                plot.getViewBox().menu.addAction(action)
+            plot.getViewBox().sigResized.connect(self._place_race_labels)
+            plot.getViewBox().sigRangeChanged.connect(self._place_race_labels)
+            overlay = MilestoneOverlay(plot, self.theme)
+            overlay.milestoneMoved.connect(self.milestoneMoved)
+            baseline = pg.PlotDataItem(pen=None)
+            plot.addItem(baseline)
+            if self._panels:
+                plot.setXLink(self._panels[0].plot)
+            self._panels.append(Panel(plan.key, plot, overlay, baseline))
+        rows = math.ceil(len(plans) / columns)
+        self.view.addItem(self.legend, row=rows, col=0, colspan=columns)
+
+    def _set_titles(self, panel: Panel, title: str, value_title: str) -> None:
+        if title != panel.title:
+            panel.title = title
+            panel.plot.setTitle(title or None, color=self.theme.plot_foreground,
+                                size=f"{self.theme.font_pt + 2}pt")
+        if value_title != panel.value_title:
+            panel.value_title = value_title
+            panel.plot.setLabel("left", value_title)
+
+    def _context(self, entity: str, data: ChartData, names: dict[str, str], measure: str) -> SeriesContext:
+        c = data.comparison
+        metric = "cumulative" if c.chart == "race" else c.metric
+        return SeriesContext(names[entity], measure, metric_unit(metric, data.unit), data.percent,
+                             metric in SIGNED_METRICS)
+
+    def _draw_panel(self, panel: Panel, members: list[str], data: ChartData, names: dict[str, str],
+                    measure: str) -> set[str]:
+        """Feed the panel's series; returns the entities actually drawn."""
+        kind = data.comparison.chart
+        if kind == "area":
+            return self._draw_area(panel, members, data, names, measure)
+        panel.baseline.setData([], [])
+        for i, entity in enumerate(members):
+            series = self.series(entity)
+            series.attach(panel.plot)
+            rows = data.rows[entity]
+            context = self._context(entity, data, names, measure)
+            if kind == "bars":
+                share = 0.8 / len(members)
+                series.show(kind, rows, context, x=rows.x + rows.width * (0.1 + share * (i + 0.5)),
+                            width=rows.width * share)
+            else:
+                series.show(kind, rows, context)
+            if kind == "race":
+                series.show_crossings(data.crossings.get(entity, []))
+        return set(members)
+
+    def _is_ancestor(self, ancestor: str, entity: str) -> bool:
+        parent = self.tree[entity].parent
+        while parent:
+            if parent == ancestor:
+                return True
+            parent = self.tree[parent].parent
+        return False
+
+    def _draw_area(self, panel: Panel, members: list[str], data: ChartData, names: dict[str, str],
+                   measure: str) -> set[str]:
+        """Stack the panel's entities; a total drawn with its own parts is an outline instead.
+
+        A period where any layer has no figure has no stack at all (NaN), never a zero layer.
+        """
+        share = data.comparison.area_share
+        stacked = [e for e in members if not any(self._is_ancestor(e, other) for other in members)]
+        outlines = [] if share else [e for e in members if e not in stacked]
+        drawn = set(stacked) | set(outlines)
+        if not stacked:
+            panel.baseline.setData([], [])
+            return drawn
+        x = data.rows[stacked[0]].x
+        values = np.vstack([data.rows[e].y for e in stacked])
+        defined = np.isfinite(values).all(axis=0)
+        if share:
+            totals = values.sum(axis=0)
+            defined &= totals > 0
+            with np.errstate(invalid="ignore", divide="ignore"):
+                values = values / totals * 100.0
+        tops = np.cumsum(values, axis=0)
+        tops[:, ~defined] = np.nan
+        panel.baseline.setData(x, np.where(defined, 0.0, np.nan), connect="finite")
+        lower = panel.baseline
+        for entity, top in zip(stacked, tops, strict=True):
+            series = self.series(entity)
+            series.attach(panel.plot)
+            series.show("area", data.rows[entity], self._context(entity, data, names, measure), y=top)
+            series.fill_between(lower)
+            lower = series.curve
+        for entity in outlines:
+            series = self.series(entity)
+            series.attach(panel.plot)
+            series.show("line", data.rows[entity], self._context(entity, data, names, measure))
+        return drawn
+
+    def _set_ranges(self, data: ChartData) -> None:
+        c = data.comparison
+        rows = list(data.rows.values())
+        if c.chart == "race":
+            reach = [np.array([r.days for r in results if r.days is not None], dtype=float)
+                     for results in data.crossings.values()]
+            x_span = axes.span([r.x for r in rows] + reach) or (0.0, 1.0)
+            x_range = (0.0, x_span[1] * 1.04)
+        else:
+            x_span = axes.span([r.x for r in rows] + [r.x + r.width for r in rows]) or (0.0, 1.0)
+            pad = 0.015 * (x_span[1] - x_span[0])
+            x_range = (x_span[0] - pad, x_span[1] + pad)
+        y_ranges = []
+        for panel in self._panels:
+            values = [s.shown_y for s in self._series.values() if s.plot is panel.plot]
+            if c.chart == "race":
+                values += [np.array([r.units for r in results if r.days is not None], dtype=float)
+                           for e, results in data.crossings.items()
+                           if e in self._series and self._series[e].plot is panel.plot]
+            y_ranges.append(axes.value_range(values))
+        shared = c.shared_y and len(self._panels) > 1
+        if shared:
+            y_ranges = [axes.union(y_ranges)] * len(self._panels)
+        for panel in self._panels[1:]:
+            panel.plot.setYLink(self._panels[0].plot if shared else None)
+        self._ranges = [(x_range, y) for y in y_ranges]
+        self.reset_view()
+
+    def reset_view(self) -> None:
+        """Back to the computed ranges after the user zoomed or panned."""
+        for panel, (x_range, y_range) in zip(self._panels, self._ranges, strict=False):
+            panel.plot.getViewBox().setRange(xRange=x_range, yRange=y_range, padding=0)
+        self._place_race_labels()
+
+    def _place_race_labels(self) -> None:
+        if self.data is None or self.data.comparison.chart != "race":
+            return
+        for panel in self._panels:
+            labels = [(label, label.pos().x(), label.pos().y()) for series in self._series.values()
+                      if series.plot is panel.plot for label in series.crossing_labels if label.isVisible()]
+            place_labels(panel.plot.getViewBox(), labels)
+
+    def _show_milestones(self, data: ChartData, plans: list[PanelPlan], milestones: list[Milestone],
+                         names: dict[str, str]) -> None:
+        c = data.comparison
+        window = self._ranges[0][0] if self._ranges and c.chart != "race" else None
+        colours = {e.id: readable_colour(e.colour, self.theme) for e in self.tree}
+        for panel, plan in zip(self._panels, plans, strict=True):
+            family: set[str] = set()
+            for entity in plan.entities:
+                family |= self._family(entity)
+            panel.overlay.update(milestones, family, c.milestone_categories, window, colours, names,
+                                 c.language, self.theme)
+
+    def _family(self, entity: str) -> set[str]:
+        family = {entity}
+        for child in self.tree.children(entity):
+            family |= self._family(child.id)
+        return family
+
+    # --- selection ---------------------------------------------------------------------------
+
+    def highlight(self, entity: str, period: str) -> bool:
+        """Ring one point (clearing any other); False when it is not drawn."""
+        for other, series in self._series.items():
+            if other != entity:
+                series.clear_highlight()
+        series = self._series.get(entity)
+        return series is not None and series.plot is not None and series.highlight_period(period)
+
+    def highlighted(self) -> tuple[str, float, float] | None:
+        for entity, series in self._series.items():
+            where = series.highlighted()
+            if where is not None:
+                return entity, *where
+        return None

@@ -1,0 +1,270 @@
+"""One entity's graphics: every item made once, then moved between panels and fed with setData.
+
+A series draws its figures honestly: a missing period is NaN and breaks the line
+(`connect='finite'`), each point's symbol says its qualifier (theming.point_pen_brush), a ring
+marks figures whose sources disagree, and the tooltip tells value, qualifier, coverage,
+whether it was derived, and the source.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtGui import QColor
+
+from evcompare.charts.data import EntityRows
+from evcompare.charts.race import crossing_tooltip, race_text
+from evcompare.model.figures import Figure
+from evcompare.model.metrics import percent_text
+from evcompare.model.race import RaceResult
+from evcompare.ui.theming import Theme, point_pen_brush
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ChartSeries", text)
+
+
+@dataclass(frozen=True)
+class SeriesContext:
+    """What a tooltip needs besides the figure: names and how to print the number."""
+
+    label: str
+    measure: str
+    unit: str
+    percent: bool
+    signed: bool
+
+
+@cache
+def readable_colour(colour: str, theme: Theme) -> str:
+    """Entity colours are picked for a light background: lift the darkest on a dark one."""
+    shown = QColor(colour)
+    if QColor(theme.plot_background).lightness() < 128 and shown.lightness() < 100:
+        shown = shown.lighter(190)
+    return shown.name()
+
+
+def value_text(figure: Figure, percent: bool, signed: bool = False) -> str:
+    if percent:
+        return percent_text(figure, signed)
+    decimals = 0 if figure.missing or abs(figure.value) >= 100 else 1
+    return figure.display(decimals)
+
+
+def qualifier_text(figure: Figure) -> str:
+    if figure.missing:
+        return _tr("no figure (a gap)")
+    return {
+        "exact": _tr("exact"),
+        "over": _tr("lower bound: the source says more than this"),
+        "approx": _tr("approximate"),
+    }[figure.qualifier]
+
+
+def point_tooltip(context: SeriesContext, period: str, figure: Figure) -> str:
+    """Value, qualifier, measure, coverage, derivation and sources of one plotted figure."""
+    number = value_text(figure, context.percent, context.signed)
+    unit = "" if context.percent else f" {context.unit}"
+    lines = [
+        f"{context.label} · {period}",
+        _tr("{measure}: {value}").format(measure=context.measure, value=number + unit),
+        _tr("Qualifier: {text}").format(text=qualifier_text(figure)),
+        _tr("Coverage: {covered} of {expected} months reported").format(
+            covered=figure.covered, expected=figure.expected),
+    ]
+    if figure.derived:
+        lines.append(_tr("Derived: computed from reported figures") +
+                     (f" ({figure.note})" if figure.note else ""))
+    elif figure.note:
+        lines.append(figure.note)
+    if figure.measure_unclear:
+        lines.append(_tr("The source is unclear about what was counted"))
+    if figure.conflicts:
+        others = ", ".join(f"{o.value:,.0f} ({o.source.title})" for o in figure.conflicts[:3])
+        lines.append(_tr("Sources disagree: also reported {others}").format(others=others))
+    for source in figure.sources[:3]:
+        dated = f" ({source.published})" if source.published else ""
+        lines.append(_tr("Source: {title}").format(title=source.title + dated))
+    if len(figure.sources) > 3:
+        lines.append(_tr("… and {count} more sources").format(count=len(figure.sources) - 3))
+    return "\n".join(lines)
+
+
+class ChartSeries(QObject):
+    """All the graphics items of one entity, created once."""
+
+    pointClicked = Signal(str, str)  # entity, period
+
+    def __init__(self, entity: str, colour: str, theme: Theme) -> None:
+        super().__init__()
+        self.entity = entity
+        self.colour = colour
+        self.rows: EntityRows | None = None
+        self.shown_y = np.empty(0)
+        self.context = SeriesContext(entity, "", "", False, False)
+        self.plot: pg.PlotItem | None = None
+        self.curve = pg.PlotDataItem(connect="finite", name=entity)
+        self.points = pg.ScatterPlotItem(hoverable=True, tip=self._tip)
+        self.badges = pg.ScatterPlotItem(symbol="o", brush=None)
+        self.highlight = pg.ScatterPlotItem(symbol="o", brush=None)
+        self.bars = pg.BarGraphItem(x=[], height=[], width=1.0)
+        # What the fill follows when it is not drawn (two items: a signal connects once per curve).
+        self._no_curves = (pg.PlotDataItem(), pg.PlotDataItem())
+        self.fill = pg.FillBetweenItem(*self._no_curves)
+        self.crossings = pg.ScatterPlotItem(symbol="d", hoverable=True, tip=self._crossing_tip)
+        self.crossing_labels: list[pg.TextItem] = []
+        self._results: list[RaceResult] = []
+        self.points.sigClicked.connect(self.on_points_clicked)
+        self.highlight.setZValue(20)
+        self.points.setZValue(10)
+        self.badges.setZValue(9)
+        self.crossings.setZValue(11)
+        self.set_theme(theme)
+
+    def items(self) -> list[pg.GraphicsObject]:
+        return [self.fill, self.bars, self.curve, self.badges, self.points, self.highlight,
+                self.crossings, *self.crossing_labels]
+
+    # --- placement -------------------------------------------------------------------------
+
+    def attach(self, plot: pg.PlotItem | None) -> None:
+        """Move every item to `plot` (None takes the series off the chart)."""
+        if plot is self.plot:
+            return
+        self.detach()
+        if plot is not None:
+            for item in self.items():
+                plot.addItem(item)
+        self.plot = plot
+
+    def detach(self) -> None:
+        if self.plot is not None:
+            for item in self.items():
+                self.plot.removeItem(item)
+        self.plot = None
+
+    # --- style -----------------------------------------------------------------------------
+
+    def fill_between(self, lower: pg.PlotDataItem | None) -> None:
+        """Fill from this series' curve down to `lower` (the layer beneath, or the baseline);
+        None: no fill."""
+        upper, lower = (self.curve, lower) if lower is not None else self._no_curves
+        if self.fill.curves[0] is not upper or self.fill.curves[1] is not lower:
+            self.fill.setCurves(upper, lower)
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self.shown_colour = readable_colour(self.colour, theme)
+        self.curve.setPen(pg.mkPen(self.shown_colour, width=theme.series_pen_width))
+        self.bars.setOpts(brush=pg.mkBrush(self.shown_colour), pen=pg.mkPen(theme.plot_background, width=0.5))
+        fill = pg.mkColor(self.shown_colour)
+        fill.setAlpha(150)
+        self.fill.setBrush(fill)
+        self.fill.setPen(None)
+        self.badges.setPen(pg.mkPen(theme.plot_foreground, width=1.2))
+        self.badges.setSize(theme.marker_size + 7)
+        self.highlight.setPen(pg.mkPen(theme.accent, width=3))
+        self.highlight.setSize(theme.marker_size + 12)
+        self.crossings.setPen(pg.mkPen(theme.plot_foreground, width=1.2))
+        self.crossings.setBrush(pg.mkBrush(self.shown_colour))
+        self.crossings.setSize(theme.marker_size + 6)
+        for label in self.crossing_labels:
+            label.setColor(theme.plot_foreground)
+
+    # --- data ------------------------------------------------------------------------------
+
+    def show(self, kind: str, rows: EntityRows, context: SeriesContext, x: np.ndarray | None = None,
+             y: np.ndarray | None = None, width: np.ndarray | None = None) -> None:
+        """Draw `rows` as `kind` ('line', 'bars', 'area' or 'race'). `x`/`y` say where the
+        figures are drawn when not at (period, value): bars offset inside their period, layers
+        stacked on each other; `width` is each bar's width."""
+        self.rows = rows
+        self.context = context
+        shown_x = rows.x if x is None else x
+        self.shown_y = rows.y if y is None else y
+        self.curve.setVisible(kind != "bars")
+        self.bars.setVisible(kind == "bars")
+        self.fill.setVisible(kind == "area")
+        if kind != "area":
+            self.fill_between(None)
+        self.crossings.setVisible(kind == "race")
+        if kind == "bars":
+            finite = np.isfinite(rows.y)
+            bar_width = rows.width if width is None else width
+            self.bars.setOpts(x=shown_x[finite], height=rows.y[finite], width=bar_width[finite])
+        self.curve.setData(shown_x, self.shown_y, connect="finite")
+        self._set_points(shown_x, self.shown_y)
+        self.clear_highlight()
+        if kind != "race":
+            self.show_crossings([])
+
+    def _set_points(self, x: np.ndarray, y: np.ndarray) -> None:
+        assert self.rows is not None
+        finite = np.flatnonzero(np.isfinite(y))
+        figures = self.rows.figures
+        styles = [point_pen_brush(figures[i].qualifier, self.shown_colour, self.theme) for i in finite]
+        self.points.setData(x=x[finite], y=y[finite], data=finite,
+                            symbol=[s[0] for s in styles], pen=[s[1] for s in styles],
+                            brush=[s[2] for s in styles], size=self.theme.marker_size)
+        disputed = [i for i in finite if figures[i].conflicts]
+        self.badges.setData(x=x[disputed], y=y[disputed])
+
+    def show_crossings(self, results: list[RaceResult]) -> None:
+        """Mark where the race reached each of its unit counts, labelled in words."""
+        reached = [r for r in results if r.days is not None]
+        self._results = reached
+        self.crossings.setData(x=[r.days for r in reached], y=[r.units for r in reached],
+                               data=list(range(len(reached))))
+        while len(self.crossing_labels) < len(reached):
+            label = pg.TextItem(anchor=(1.0, 1.0), color=self.theme.plot_foreground)
+            label.setZValue(12)
+            self.crossing_labels.append(label)
+            if self.plot is not None:
+                self.plot.addItem(label)
+        for i, label in enumerate(self.crossing_labels):
+            label.setVisible(i < len(reached))
+            if i < len(reached):
+                label.setText(race_text(self.context.label, reached[i]))
+                label.setPos(reached[i].days, reached[i].units)
+
+    # --- highlight and interaction ---------------------------------------------------------
+
+    def highlight_period(self, period: str) -> bool:
+        """Ring the point of `period`; False (and no ring) when it is a gap or not shown."""
+        index = self.rows.index(period) if self.rows is not None else None
+        if index is None or not math.isfinite(self.shown_y[index]):
+            self.clear_highlight()
+            return False
+        x, y = self.points.data["x"], self.points.data["y"]
+        at = int(np.flatnonzero(self.points.data["data"] == index)[0])
+        self.highlight.setData(x=[x[at]], y=[y[at]])
+        self.highlight.setVisible(True)
+        return True
+
+    def clear_highlight(self) -> None:
+        self.highlight.setData(x=[], y=[])
+        self.highlight.setVisible(False)
+
+    def highlighted(self) -> tuple[float, float] | None:
+        if not self.highlight.isVisible() or not len(self.highlight.data):
+            return None
+        return float(self.highlight.data["x"][0]), float(self.highlight.data["y"][0])
+
+    def on_points_clicked(self, _item: object, points: list, _event: object = None) -> None:
+        """sigClicked handler: report the first clicked point as (entity, period)."""
+        if self.rows is not None and len(points):
+            self.pointClicked.emit(self.entity, self.rows.periods[int(points[0].data())])
+
+    def _tip(self, x: float, y: float, data: object) -> str:
+        if self.rows is None:
+            return ""
+        index = int(data)
+        return point_tooltip(self.context, self.rows.periods[index], self.rows.figures[index])
+
+    def _crossing_tip(self, x: float, y: float, data: object) -> str:
+        return crossing_tooltip(self.context.label, self._results[int(data)])

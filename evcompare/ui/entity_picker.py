@@ -1,0 +1,120 @@
+"""The entity tree: Xiaomi and its models, HIMA and its brands, the partner makers.
+
+Checking an entity asks for it to be shown (the window turns that into an undoable command);
+the picker itself never changes the project, and `sync` puts it back in step after any change,
+undo included.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QLineEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QTreeWidgetItemIterator,
+    QVBoxLayout,
+    QWidget,
+)
+
+from evcompare.model.entities import Entity, EntityTree
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def swatch(colour: str, size: int = 12) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(QColor(colour))
+    return QIcon(pixmap)
+
+
+class EntityPicker(QWidget):
+    """A filterable, checkable tree of every entity, with colour swatches."""
+
+    entitiesRequested = Signal(tuple)  # the ids that should be shown, in tree order
+
+    def __init__(self, tree: EntityTree, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.entity_tree = tree
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Filter entities (English or 中文)…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setToolTip(self.tr("Type part of a name in English or Chinese (Ctrl+F)"))
+        self.tree = QTreeWidget()
+        self.tree.setHeaderHidden(True)
+        self.tree.setToolTip(self.tr("Check an entity to add it to the chart"))
+        self._items: dict[str, QTreeWidgetItem] = {}
+        self._language = ""
+        for entity in tree.roots():
+            self._add(entity, self.tree.invisibleRootItem())
+        self.tree.expandAll()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.search)
+        layout.addWidget(self.tree)
+        self.tree.itemChanged.connect(self._on_item_changed)
+        self.search.textChanged.connect(self.apply_filter)
+
+    def _add(self, entity: Entity, parent: QTreeWidgetItem) -> None:
+        item = QTreeWidgetItem(parent)
+        item.setData(0, ID_ROLE, entity.id)
+        item.setIcon(0, swatch(entity.colour))
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(0, Qt.CheckState.Unchecked)
+        details = [entity.name_en, entity.name_zh]
+        if entity.partner_oem:
+            details.append(self.tr("Maker: {maker}").format(maker=entity.partner_oem))
+        if entity.joined_hima:
+            details.append(self.tr("Joined HIMA: {date}").format(date=entity.joined_hima))
+        item.setToolTip(0, "\n".join(d for d in details if d))
+        self._items[entity.id] = item
+        for child in self.entity_tree.children(entity.id):
+            self._add(child, item)
+
+    def item(self, entity: str) -> QTreeWidgetItem:
+        return self._items[entity]
+
+    def checked(self) -> tuple[str, ...]:
+        return tuple(e.id for e in self.entity_tree
+                     if self._items[e.id].checkState(0) == Qt.CheckState.Checked)
+
+    def set_checked(self, entity: str, checked: bool) -> None:
+        """Check or uncheck as a user would (emits `entitiesRequested`)."""
+        self._items[entity].setCheckState(0, Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+
+    def sync(self, entities: tuple[str, ...], language: str) -> None:
+        """Show the project's state without asking for anything."""
+        self.tree.blockSignals(True)
+        try:
+            for ident, item in self._items.items():
+                item.setCheckState(0, Qt.CheckState.Checked if ident in entities else Qt.CheckState.Unchecked)
+                if language != self._language:
+                    item.setText(0, self.entity_tree[ident].label(language))
+        finally:
+            self.tree.blockSignals(False)
+        self._language = language
+        self.apply_filter(self.search.text())
+
+    def _on_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
+        if column == 0:
+            self.entitiesRequested.emit(self.checked())
+
+    def apply_filter(self, text: str) -> None:
+        """Hide entities whose names do not contain `text`; keep the parents of matches."""
+        wanted = text.strip().casefold()
+        iterator = QTreeWidgetItemIterator(self.tree, QTreeWidgetItemIterator.IteratorFlag.All)
+        while (item := iterator.value()) is not None:
+            item.setHidden(bool(wanted) and not self._matches_below(item, wanted))
+            iterator += 1
+        if wanted:
+            self.tree.expandAll()
+
+    def _matches_below(self, item: QTreeWidgetItem, wanted: str) -> bool:
+        entity = self.entity_tree[item.data(0, ID_ROLE)]
+        if any(wanted in name.casefold() for name in (entity.id, entity.name_en, entity.name_zh)):
+            return True
+        return any(self._matches_below(item.child(i), wanted) for i in range(item.childCount()))
+
+    def visible_entities(self) -> list[str]:
+        return [ident for ident, item in self._items.items() if not item.isHidden()]

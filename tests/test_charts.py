@@ -1,0 +1,153 @@
+"""The chart pieces on their own: panel plans, race data and labels, axes, colours, undo texts."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QColor, QUndoStack
+
+from evcompare.charts.axes import NumberAxis, value_range
+from evcompare.charts.data import chart_data
+from evcompare.charts.panels import ChartArea, plan_panels
+from evcompare.charts.series import SeriesContext, point_tooltip, readable_colour
+from evcompare.commands.comparison import SetComparison
+from evcompare.model.comparison import Comparison
+from evcompare.model.dataset import Dataset
+from evcompare.model.project import Project
+from evcompare.model.race import race_curve
+from evcompare.ui.theming import get_theme
+
+
+@pytest.fixture
+def shown_chart(qtbot, dataset: Dataset):
+    """A chart widget on screen (offscreen) at a fixed size, drawing a project's comparison."""
+
+    def show(comparison: Comparison) -> tuple[ChartArea, Project]:
+        project = Project(dataset, comparison)
+        chart = ChartArea(dataset.entities, get_theme(comparison.theme))
+        qtbot.addWidget(chart)
+        chart.resize(1200, 600)
+        chart.show()
+        qtbot.waitExposed(chart)
+        chart.show_data(chart_data(project), list(project.milestones), get_theme(comparison.theme))
+        views = [panel.plot.getViewBox() for panel in chart.panels()]
+        qtbot.waitUntil(lambda: all(view.width() > 300 for view in views))  # laid out
+        chart.grab()  # render once: labels ignore the view's scaling and are placed when painted
+        return chart, project
+
+    return show
+
+
+def test_panels_group_entities_by_their_top_level_group(dataset):
+    comparison = Comparison(entities=("Xiaomi", "Aito", "Xiaomi YU7", "HIMA"))
+    plans = plan_panels(comparison, dataset.entities)
+    assert [(p.key, p.entities) for p in plans] == [("Xiaomi", ("Xiaomi", "Xiaomi YU7")),
+                                                    ("HIMA", ("Aito", "HIMA"))]
+    assert [p.key for p in plan_panels(comparison.replace(layout="multiples"), dataset.entities)] == [
+        "Xiaomi", "Aito", "Xiaomi YU7", "HIMA"]
+    (overlay,) = plan_panels(comparison.replace(layout="overlay"), dataset.entities)
+    assert overlay.entities == comparison.entities
+
+
+def test_race_data_is_the_cores_race_curve(dataset):
+    project = Project(dataset, Comparison(chart="race"))
+    data = chart_data(project)
+    curve = race_curve(dataset, "Xiaomi", "deliveries", list(project.milestones))
+    rows = data.rows["Xiaomi"]
+    np.testing.assert_array_equal(rows.x, curve["days"].to_numpy(dtype=float))
+    np.testing.assert_array_equal(rows.y, curve["value"].to_numpy(dtype=float))
+    table = data.frame[data.frame["entity"] == "Xiaomi"]
+    assert list(table["period"]) == rows.periods and rows.periods[0] == "2024-03"
+    assert {(r.units, r.days, r.method) for r in data.crossings["Xiaomi"]} == {
+        (100_000, 230, "milestone"), (500_000, 602, "milestone")}
+
+
+def test_race_labels_do_not_overlap(shown_chart):
+    chart, _ = shown_chart(Comparison(chart="race", layout="overlay"))
+    labels = [label for series in chart.shown_series().values() for label in series.crossing_labels
+              if label.isVisible()]
+    assert len(labels) == 4  # 100,000 and 500,000 for Xiaomi and HIMA
+    texts = sorted(label.toPlainText() for label in labels)
+    assert texts == ["HIMA: 100,000 in ≈215 days", "HIMA: 500,000 in ≈458 days",
+                     "Xiaomi: 100,000 in 230 days", "Xiaomi: 500,000 in 602 days"]
+    for a, b in itertools.combinations(labels, 2):
+        assert not a.sceneBoundingRect().intersects(b.sceneBoundingRect()), (a.toPlainText(), b.toPlainText())
+    view = chart.panels()[0].plot.getViewBox().sceneBoundingRect()
+    assert all(view.contains(label.sceneBoundingRect()) for label in labels)
+
+
+def test_milestone_labels_do_not_overlap(shown_chart):
+    chart, _ = shown_chart(Comparison())
+    for panel in chart.panels():
+        lines = [panel.overlay.line(m.id) for m in panel.overlay.shown()]
+        labels = [line.label.sceneBoundingRect() for line in lines if line.label.isVisible()]
+        assert 5 < len(labels) < len(lines)  # some labelled, the crowded rest left to tooltips
+        for a, b in itertools.combinations(labels, 2):
+            assert not a.intersects(b)
+
+
+def test_hidden_milestone_categories_stay_hidden(shown_chart):
+    chart, _ = shown_chart(Comparison(milestone_categories=("financial",)))
+    shown = [m for panel in chart.panels() for m in panel.overlay.shown()]
+    assert shown and {m.category for m in shown} == {"financial"}
+
+
+def test_value_axis_reads_like_the_cli():
+    axis = NumberAxis("left")
+    assert axis.tickStrings([0.0, 100_000.0, 500_000.0], 1.0, 100_000.0) == ["0", "100,000", "500,000"]
+    assert axis.tickStrings([12.5, 13.0], 1.0, 0.5) == ["12.5", "13.0"]
+
+
+def test_value_range_starts_at_zero_and_ignores_gaps():
+    low, high = value_range([np.array([20_000.0, np.nan, 50_000.0])])
+    assert low == 0.0 and 50_000 < high < 55_000
+    assert value_range([np.array([-10.0, 30.0])])[0] == -10.0
+    assert value_range([np.array([np.nan])]) == (0.0, 1.06)
+
+
+def test_dark_theme_lifts_only_the_darkest_colours():
+    dark, light = get_theme("dark"), get_theme("light")
+    assert readable_colour("#332288", light) == "#332288"
+    lifted = readable_colour("#332288", dark)
+    assert QColor(lifted).lightness() > QColor("#332288").lightness() + 40
+    assert readable_colour("#E69F00", dark) == "#e69f00"
+
+
+def test_tooltip_says_a_cumulative_figure_is_derived(dataset):
+    data = chart_data(Project(dataset, Comparison(metric="cumulative")))
+    rows = data.rows["Xiaomi"]
+    index = rows.periods.index("2025-06")
+    tip = point_tooltip(SeriesContext("Xiaomi", "Deliveries", "vehicles", False, False),
+                        rows.periods[index], rows.figures[index])
+    assert "Derived: computed from reported figures (since 2024-03)" in tip
+    assert "Coverage: 15 of 16 months reported" in tip
+    assert "more sources" in tip
+
+
+def test_undo_texts_name_the_change(dataset):
+    project = Project(dataset)
+    c = project.comparison
+    assert SetComparison(project, c.replace(metric="yoy")).text() == "Change metric to YoY"
+    assert SetComparison(project, c.replace(freq="quarter")).text() == "Change frequency to Quarter"
+    assert SetComparison(project, c.replace(entities=(*c.entities, "Aito"))).text() == "Add Aito"
+    assert SetComparison(project, c.replace(entities=("Xiaomi",))).text() == "Remove HIMA"
+    assert SetComparison(project, c.replace(end="")).text() == "Change view"  # nothing changed
+    with pytest.raises(ValueError, match="after its end"):
+        SetComparison(project, c.replace(start="2026-01", end="2025-01"))
+
+
+def test_period_bursts_merge_and_cancel_out(dataset):
+    project = Project(dataset)
+    stack = QUndoStack()
+    stack.push(SetComparison(project, project.comparison.replace(start="2024-05")))
+    stack.push(SetComparison(project, project.comparison.replace(start="2024-06")))
+    assert stack.count() == 1 and project.comparison.start == "2024-06"
+    stack.push(SetComparison(project, project.comparison.replace(start="2024-04")))
+    assert stack.count() == 0  # back where it started: nothing to undo
+    stack.push(SetComparison(project, project.comparison.replace(metric="yoy")))
+    stack.push(SetComparison(project, project.comparison.replace(metric="mom")))
+    assert stack.count() == 2  # picking a metric is a deliberate step, kept
+    stack.undo()
+    assert project.comparison.metric == "yoy"
