@@ -8,12 +8,21 @@ which is what an undo command needs.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+import re
+import uuid
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 
 import pandas as pd
 
 CATEGORIES = ("launch", "production", "financial", "corporate", "alliance", "target")
+STATUSES = ("done", "planned")
+PRECISIONS = ("day", "month")
+BASES = ("production", "deliveries", "sales")
+# Market-wide events (policy, price wars) belong to no entity; they get their own lane.
+INDUSTRY = "industry"
+# Dates outside this range are typos, and pandas cannot hold them all anyway.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
 
 
 @dataclass(frozen=True)
@@ -43,8 +52,93 @@ class Milestone:
         """The day the event is drawn at; a month-precision date is drawn at the month start."""
         return pd.Timestamp(self.date if len(self.date) == 10 else self.date + "-01")
 
+    @property
+    def end_timestamp(self) -> pd.Timestamp | None:
+        """The last day of a span (a month-precision end means the whole month); None if no span."""
+        if not self.end_date:
+            return None
+        if len(self.end_date) == 10:
+            return pd.Timestamp(self.end_date)
+        return pd.Timestamp(self.end_date + "-01") + pd.offsets.MonthEnd(0)
+
     def replace(self, **changes: object) -> Milestone:
         return dataclasses.replace(self, **changes)
+
+
+def new_id() -> str:
+    """A fresh id for a user milestone; 'u-' keeps them apart from the bundled 'm-' ids."""
+    return "u-" + uuid.uuid4().hex[:10]
+
+
+def shifted(milestone: Milestone, days: int) -> Milestone:
+    """The milestone moved by whole days, start and end together.
+
+    A moved date is a day the user chose, so a month-precision date becomes day precision
+    (drawn at the month start, it lands on the month start plus `days`).
+    """
+    start = (milestone.timestamp + pd.Timedelta(days=days)).strftime("%Y-%m-%d")
+    end = milestone.end_timestamp
+    end_date = (end + pd.Timedelta(days=days)).strftime("%Y-%m-%d") if end is not None else ""
+    return milestone.replace(date=start, date_precision="day", end_date=end_date)
+
+
+def _date_problem(value: str) -> str | None:
+    if not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", value):
+        return f"expected YYYY-MM-DD or YYYY-MM, got {value!r}"
+    try:
+        stamp = pd.Timestamp(value if len(value) == 10 else value + "-01")
+    except ValueError:
+        return f"{value!r} is not a calendar date"
+    if not FIRST_YEAR <= stamp.year <= LAST_YEAR:
+        return f"{value!r} is outside {FIRST_YEAR}-{LAST_YEAR}"
+    return None
+
+
+def milestone_problems(milestone: Milestone,
+                       entities: Collection[str] | None = None) -> list[tuple[str, str]]:
+    """Every reason the milestone cannot be stored, as (field, message) pairs.
+
+    `entities`, when given, are the known entity ids ('industry' is always allowed). The
+    field names match the CSV columns, so a file reader can say which cell is wrong.
+    """
+    m = milestone
+    problems: list[tuple[str, str]] = []
+    if not m.id.strip():
+        problems.append(("id", "an id is required"))
+    if not m.title.strip():
+        problems.append(("title", "a title is required"))
+    if not m.entity.strip():
+        problems.append(("entity", "an entity is required"))
+    elif entities is not None and m.entity != INDUSTRY and m.entity not in entities:
+        problems.append(("entity", f"unknown entity {m.entity!r}"))
+    if m.category not in CATEGORIES:
+        problems.append(("category", f"expected one of {', '.join(CATEGORIES)}, got {m.category!r}"))
+    if m.status not in STATUSES:
+        problems.append(("status", f"expected one of {', '.join(STATUSES)}, got {m.status!r}"))
+    if m.basis and m.basis not in BASES:
+        problems.append(("basis", f"expected one of {', '.join(BASES)} or nothing, got {m.basis!r}"))
+    if m.units is not None and not 0 <= m.units <= 1_000_000_000:
+        problems.append(("units", "expected a whole number of vehicles from 0 to 1,000,000,000"))
+    date_problem = _date_problem(m.date)
+    if date_problem:
+        problems.append(("date", date_problem))
+    elif m.date_precision not in PRECISIONS:
+        problems.append(("date_precision", f"expected day or month, got {m.date_precision!r}"))
+    elif len(m.date) != (10 if m.date_precision == "day" else 7):
+        problems.append(("date", f"{m.date!r} does not have {m.date_precision} precision"))
+    end_problem = _date_problem(m.end_date) if m.end_date else None
+    if end_problem:
+        problems.append(("end_date", end_problem))
+    elif m.end_date and not date_problem and m.end_timestamp < m.timestamp:
+        problems.append(("end_date", f"the end {m.end_date} is before the start {m.date}"))
+    if m.source_url and not re.fullmatch(r"https?://\S+", m.source_url):
+        problems.append(("source_url", "a source URL must start with http:// or https://"))
+    return problems
+
+
+def validate_milestone(milestone: Milestone, entities: Collection[str] | None = None) -> list[str]:
+    """Every reason the milestone cannot be stored, as messages (empty when it can be)."""
+    return [f"{field}: {message}" for field, message in milestone_problems(milestone, entities)]
 
 
 Listener = Callable[[str, str], None]  # (change kind, milestone id)
@@ -72,6 +166,10 @@ class MilestoneStore:
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        """Stop telling `listener` about changes (a closed view must not hear them)."""
+        self._listeners.remove(listener)
 
     def _notify(self, kind: str, ident: str) -> None:
         for listener in self._listeners:
