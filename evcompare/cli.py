@@ -39,7 +39,7 @@ DEFAULT_ENTITIES = "Xiaomi,HIMA"
 DEFAULT_UNITS = "10000,100000,500000,1000000"
 SIGNED_METRICS = {"yoy", "mom"}
 THEMES = ("light", "dark")
-VIEWS = ("default", "race", "side-by-side")
+VIEWS = ("default", "race", "side-by-side", "overlay", "multiples")  # app.VIEWS, without importing Qt
 SIZE_LIMITS = (100, 10000)
 COMMANDS = ("table", "targets", "milestones", "race", "check", "screenshot", "open")
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from evcompare import __version__
+from evcompare import __version__, cli
 from evcompare.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -240,3 +240,9 @@ def test_module_entry_point_runs_without_qt():
             by_period["2024Q2"]["coverage"]) == ("42780", "over", "1/3")
     assert (by_period["2024Q4"]["value"], by_period["2024Q4"]["coverage"]) == ("", "0/3")
     assert "PySide6" not in result.stderr
+
+
+def test_every_screenshot_view_the_app_knows_is_accepted() -> None:
+    """The CLI keeps its own copy of the view names so it can start without Qt."""
+    app = pytest.importorskip("evcompare.app")
+    assert set(cli.VIEWS) == set(app.VIEWS)
