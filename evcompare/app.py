@@ -100,7 +100,11 @@ def run_gui(files: list[str]) -> int:
     window.show()
     if skipped:
         QMessageBox.warning(window, _tr("Some files were not opened"), "\n".join(skipped))
-    return app.exec()
+    code = app.exec()
+    # Destroyed while Python and the QApplication are whole: left to interpreter exit, the
+    # pyqtgraph items are torn down in an arbitrary order and may crash (exit 139).
+    _dispose(window)
+    return code
 
 
 class _PaintWatch(QObject):

@@ -211,11 +211,13 @@ def _add_format(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="evcompare", usage="%(prog)s [-h] [--version] [COMMAND [options] | FILE ...]",
+        prog="evcompare", usage="%(prog)s [-h] [--version] [--smoke-test] [COMMAND [options] | FILE ...]",
         description="Xiaomi EV against Huawei's HIMA alliance, every figure traced to its source. "
                     "Without a command, opens the desktop app (with any FILEs given).")
     parser.add_argument("--version", action="store_true",
                         help="print the version and the dataset's as-of date")
+    parser.add_argument("--smoke-test", action="store_true",
+                        help="open the window headless, draw every view, export a PNG; exit 0 if all works")
     parser.set_defaults(run=cmd_open, files=[])
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -447,6 +449,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.version:
             print(version_text())
             return 0
+        if args.smoke_test:
+            from evcompare.smoke import run_smoke_test
+            return run_smoke_test()
         code = args.run(args)
         sys.stdout.flush()
         return code

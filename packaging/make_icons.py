@@ -1,11 +1,13 @@
-"""Render resources/icons/evcompare.svg to the PNG sizes and the .ico that packagers need.
+"""Render resources/icons/evcompare.svg to the PNG sizes, the .ico and the .icns that packagers need.
 
 Run from anywhere: `python packaging/make_icons.py`. Writes, next to the SVG,
-evcompare-<N>.png for each size in SIZES and evcompare.ico (16-256 px, each size drawn from
-the SVG rather than scaled down from one bitmap, so small sizes stay crisp). The outputs are
-committed, so this only needs re-running after the SVG changes.
+evcompare-<N>.png for each size in SIZES, evcompare.ico (16-256 px) and evcompare.icns (16-1024
+px, for the macOS app bundle), each size drawn from the SVG rather than scaled down from one
+bitmap, so small sizes stay crisp. The outputs are committed, so this only needs re-running
+after the SVG changes.
 
-Needs PySide6 (QtSvg is in PySide6-Essentials) and Pillow for the .ico.
+Needs PySide6 (QtSvg is in PySide6-Essentials) and Pillow for the .ico and .icns (Pillow writes
+both itself, on any platform; no macOS tools needed).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ICONS = ROOT / "resources" / "icons"
 SIZES = (16, 32, 48, 64, 128, 256, 512)
 ICO_MAX = 256  # the largest size the .ico format holds
+ICNS_MAX = 1024  # macOS asks for 512 px at 2x; rendered for the .icns only, not written as PNG
 
 
 def render(svg: Path, size: int) -> QImage:
@@ -39,6 +42,12 @@ def render(svg: Path, size: int) -> QImage:
     renderer.render(painter)
     painter.end()
     return image
+
+
+def to_pillow(image: QImage) -> Image.Image:
+    rgba = image.convertToFormat(QImage.Format.Format_RGBA8888)
+    size = (rgba.width(), rgba.height())
+    return Image.frombuffer("RGBA", size, bytes(rgba.constBits()), "raw", "RGBA", rgba.bytesPerLine(), 1)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,6 +77,13 @@ def main(argv: list[str] | None = None) -> int:
     # they are instead of shrinking the largest one.
     frames[-1].save(ico, format="ICO", sizes=[(s, s) for s in ico_sizes], append_images=frames)
     print(f"wrote {ico.relative_to(ROOT) if ico.is_relative_to(ROOT) else ico}")
+
+    # Pillow fills each ICNS slot from the image of that size it is given (the largest is the
+    # base, the others go in append_images) and scales the base only for a size it lacks.
+    icns = args.out / f"{stem}.icns"
+    largest = to_pillow(render(args.svg, ICNS_MAX))
+    largest.save(icns, format="ICNS", append_images=[Image.open(pngs[s]).convert("RGBA") for s in SIZES])
+    print(f"wrote {icns.relative_to(ROOT) if icns.is_relative_to(ROOT) else icns}")
     return 0
 
 
