@@ -24,6 +24,7 @@ from evcompare.model.dataset import Dataset
 from evcompare.model.project import Project
 from evcompare.ui.fonts import apply_app_font
 from evcompare.ui.main_window import MainWindow
+from evcompare.ui.recovery import CrashReporter, offer_recovery
 
 PAINT_TIMEOUT_MS = 10_000
 
@@ -71,14 +72,14 @@ def _load(app: QApplication, headless: bool) -> Dataset | None:
         return None
 
 
-def _open_project(dataset: Dataset, files: list[str]) -> tuple[Project, list[str]]:
-    """The project of the first *.evcompare file given (the default one without), and what
-    could not be opened, each with the reason."""
-    project, skipped = None, []
+def _open_first_project(dataset: Dataset, files: list[str]) -> tuple[Project, str | None, list[str]]:
+    """The project of the first *.evcompare file given (the default one without), its file,
+    and what could not be opened, each with the reason."""
+    project, path, skipped = None, None, []
     for file in files:
         if project is None and file.endswith(SUFFIX):
             try:
-                project = load_project(file, dataset)
+                project, path = load_project(file, dataset), file
                 continue
             except (OSError, ProjectFileError) as error:
                 skipped.append(str(error))
@@ -86,7 +87,7 @@ def _open_project(dataset: Dataset, files: list[str]) -> tuple[Project, list[str
         skipped.append(_tr("{file}: only one project file can be opened at start-up").format(file=file)
                        if file.endswith(SUFFIX) else
                        _tr("{file}: not a project file (*{suffix})").format(file=file, suffix=SUFFIX))
-    return project or Project(dataset), skipped
+    return project or Project(dataset), path, skipped
 
 
 def run_gui(files: list[str]) -> int:
@@ -95,12 +96,25 @@ def run_gui(files: list[str]) -> int:
     dataset = _load(app, headless=False)
     if dataset is None:
         return 1
-    project, skipped = _open_project(dataset, files)
+    restored = offer_recovery(dataset)  # a session that did not close normally comes first
+    if restored is None:
+        project, path, skipped = _open_first_project(dataset, files)
+    else:
+        project, path = restored[0], None
+        skipped = [_tr("{file}: not opened; the restored project was opened instead").format(file=file)
+                   for file in files]
     window = MainWindow(project)
+    if restored is None:
+        window.document.adopt(path)
+    else:
+        window.document.adopt_restored(restored[1])
+    reporter = CrashReporter(window.document.autosaver.autosave, window)
+    reporter.install()
     window.show()
     if skipped:
         QMessageBox.warning(window, _tr("Some files were not opened"), "\n".join(skipped))
     code = app.exec()
+    reporter.uninstall()
     # Destroyed while Python and the QApplication are whole: left to interpreter exit, the
     # pyqtgraph items are torn down in an arbitrary order and may crash (exit 139).
     _dispose(window)

@@ -22,9 +22,12 @@ from types import ModuleType
 from typing import TextIO
 
 import evcompare
+from evcompare.export_cli import add_export_command
 from evcompare.io import paths
 from evcompare.io.dataset_loader import load_dataset
+from evcompare.io.project_file import ProjectFileError, load_project
 from evcompare.io.schema import Problem, ValidationError, read_table
+from evcompare.io.tabular_import import guess_mapping, import_rows, read_rows, tree_resolver
 from evcompare.model import figures as fig
 from evcompare.model import metrics
 from evcompare.model.dataset import Dataset
@@ -41,7 +44,7 @@ SIGNED_METRICS = {"yoy", "mom"}
 THEMES = ("light", "dark")
 VIEWS = ("default", "race", "side-by-side", "overlay", "multiples")  # app.VIEWS, without importing Qt
 SIZE_LIMITS = (100, 10000)
-COMMANDS = ("table", "targets", "milestones", "race", "check", "screenshot", "open")
+COMMANDS = ("table", "targets", "milestones", "race", "check", "screenshot", "export", "open")
 
 QUALIFIER_LEGEND = "≥ = source says 'more than' (lower bound); ≈ = approximate"
 TABLE_LEGEND = f"{QUALIFIER_LEGEND}; coverage = months with figures / months in period"
@@ -263,6 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     gui = sub.add_parser("open", help="open the desktop app (the default without a command)")
     gui.add_argument("files", nargs="*", metavar="FILE")
     gui.set_defaults(run=cmd_open)
+    add_export_command(sub)
     return parser
 
 
@@ -364,8 +368,31 @@ def _read_csv(path: str) -> tuple[str, int]:
     return schema, len(frame)
 
 
+def _read_import_table(path: str) -> tuple[str, int]:
+    """An Excel table as File ▸ Import data reads it with the guessed columns: each bad cell a
+    problem (names outside the entity list are the table's own entities, as in the app)."""
+    table = read_rows(path)
+    result = import_rows(table, guess_mapping(table.header), tree_resolver(_dataset().entities),
+                         allow_new_entities=True)
+    if result.problems:
+        raise ValidationError(result.problems)
+    return "import", len(result.rows)
+
+
+def _read_project(path: str) -> tuple[str, int]:
+    """A project file against the bundled dataset; its user figures (overrides and layer rows)
+    are the rows counted. The problem's column is the place in the JSON document."""
+    try:
+        project = load_project(path, _dataset())
+    except ProjectFileError as error:
+        raise ValidationError([Problem(path, 0, error.where or "-", error.detail)]) from None
+    return "project", len(project.overrides) + sum(len(layer.observations) for layer in project.layers)
+
+
 # One reader per file suffix: (schema name, row count), or ValidationError naming each problem.
-READERS: dict[str, Callable[[str], tuple[str, int]]] = {".csv": _read_csv}
+READERS: dict[str, Callable[[str], tuple[str, int]]] = {
+    ".csv": _read_csv, ".xlsx": _read_import_table, ".evcompare": _read_project,
+}
 
 
 def check_file(path: str) -> str:

@@ -151,8 +151,9 @@ def test_check_names_file_row_and_column_of_each_problem(capsys, tmp_path):
 
 
 @pytest.mark.parametrize(("name", "message"), [
-    ("missing.csv", "no such file"),
-    ("table.xlsx", "unsupported file type '.xlsx' (expected .csv)"),
+    ("missing.csv", "0:-: no such file"),
+    ("table.ods", "0:-: unsupported file type '.ods' (expected .csv, .xlsx, .evcompare)"),
+    ("table.xlsx", "1:-: not a readable Excel workbook (BadZipFile: File is not a zip file)"),
 ])
 def test_check_reports_unreadable_files_as_problems(capsys, tmp_path, name, message):
     path = tmp_path / name
@@ -160,7 +161,7 @@ def test_check_reports_unreadable_files_as_problems(capsys, tmp_path, name, mess
         path.write_bytes(b"PK")
     code, out, err = run(capsys, "check", str(path))
     assert code == 1
-    assert out.strip() == f"{path}:0:-: {message}"
+    assert out.strip() == f"{path}:{message}"
     assert "Traceback" not in err
 
 
@@ -246,3 +247,50 @@ def test_every_screenshot_view_the_app_knows_is_accepted() -> None:
     """The CLI keeps its own copy of the view names so it can start without Qt."""
     app = pytest.importorskip("evcompare.app")
     assert set(cli.VIEWS) == set(app.VIEWS)
+
+
+def _workbook(path: Path, rows: list[list[object]]) -> Path:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return path
+
+
+def test_check_reads_an_excel_table_as_the_import_does(capsys, tmp_path):
+    good = _workbook(tmp_path / "mine.xlsx", [["月份", "品牌", "交付量"], ["2026-04", "小米汽车", 41000],
+                                              ["2026-05", "问界", "约4.1万"]])
+    code, out, _ = run(capsys, "check", str(good))
+    assert (code, out.strip()) == (0, f"{good}: ok (2 rows, import table)")
+
+
+def test_check_names_each_bad_cell_of_an_excel_table(capsys, tmp_path):
+    bad = _workbook(tmp_path / "bad.xlsx", [["月份", "品牌", "交付量"], ["2026-04", "小米汽车", 41000],
+                                            ["2026-13", "问界", "lots"]])
+    code, out, err = run(capsys, "check", str(bad))
+    assert code == 1
+    assert out.splitlines() == [
+        f"{bad}:3:月份: expected a period like 2025-03, 2025Q1, 2025年3月 or Mar 2025, got '2026-13'",
+        f"{bad}:3:交付量: not a number: 'lots'",
+    ]
+    assert "Traceback" not in err
+
+
+def test_check_opens_a_project_file_against_the_bundled_data(capsys, tmp_path):
+    from evcompare.io.dataset_loader import load_dataset
+    from evcompare.io.project_file import save_project
+    from evcompare.model.project import Project
+
+    good = tmp_path / "good.evcompare"
+    save_project(good, Project(load_dataset()))
+    document = json.loads(good.read_text("utf-8"))
+    document["comparison"]["freq"] = "fortnight"
+    bad = tmp_path / "bad.evcompare"
+    bad.write_text(json.dumps(document), "utf-8")
+    code, out, _ = run(capsys, "check", str(good), str(bad))
+    assert code == 1
+    assert out.splitlines() == [
+        f"{good}: ok (0 rows, project table)",
+        f"{bad}:0:comparison.freq: expected one of month, quarter, year, got \"fortnight\"",
+    ]

@@ -74,7 +74,7 @@ def point_index(window: MainWindow, entity: str, period: str) -> int:
 
 def test_opens_on_xiaomi_against_hima_side_by_side(make_window):
     window = make_window()
-    assert window.windowTitle() == "Xiaomi vs HIMA — evcompare"
+    assert window.windowTitle() == "Untitled[*] — Xiaomi vs HIMA — evcompare"
     assert window.picker.checked() == ("Xiaomi", "HIMA")
     panels = window.chart.panels()
     assert [p.key for p in panels] == ["Xiaomi", "HIMA"]
@@ -94,7 +94,7 @@ def test_checking_aito_adds_its_curve_with_the_core_values(make_window):
     np.testing.assert_array_equal(x, [epoch_seconds(t) for t in expected["start"]])
     assert window.chart.panel_of("Aito").key == "HIMA"
     assert "Aito" in window.chart.legend.names()
-    assert window.windowTitle() == "Xiaomi vs HIMA vs Aito — evcompare"
+    assert window.windowTitle() == "Untitled[*] — Xiaomi vs HIMA vs Aito — evcompare"
 
 
 def test_unchecking_an_entity_takes_its_series_off_the_chart(make_window):
@@ -380,7 +380,7 @@ def test_names_follow_the_language_setting(make_window):
     choose(window.controls.language_combo, "zh")
     assert window.picker.item("Aito").text(0) == "问界"
     assert [p.plot.titleLabel.text for p in window.chart.panels()] == ["小米汽车", "鸿蒙智行"]
-    assert window.windowTitle().startswith("小米汽车")
+    assert window.windowTitle().startswith("Untitled[*] — 小米汽车")
 
 
 def test_dark_theme_reaches_the_plots(make_window):
@@ -428,13 +428,14 @@ def test_window_layout_is_remembered_and_can_be_reset(make_window):
 
 
 def test_a_project_file_given_at_start_up_opens_on_its_comparison(make_window, dataset, tmp_path):
-    from evcompare.app import _open_project
+    from evcompare.app import _open_first_project
     from evcompare.io.project_file import save_project
 
     saved = tmp_path / "race.evcompare"
     save_project(saved, Project(dataset, Comparison(entities=("Xiaomi", "Aito"), chart="race")))
-    project, skipped = _open_project(dataset, [str(saved), str(tmp_path / "notes.csv")])
+    project, path, skipped = _open_first_project(dataset, [str(saved), str(tmp_path / "notes.csv")])
     assert skipped == [f"{tmp_path / 'notes.csv'}: not a project file (*.evcompare)"]
     window = make_window(project=project)
-    assert window.windowTitle() == "Xiaomi vs Aito — evcompare"
+    window.document.adopt(path)
+    assert window.windowTitle() == "race.evcompare[*] — Xiaomi vs Aito — evcompare"
     assert window.controls.chart_actions["race"].isChecked()

@@ -37,6 +37,14 @@ _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _WIDE_COLUMN_PX = 320  # longer texts (sources, notes) are elided; the tooltip has them in full
 _CELL_PADDING_PX = 16
 _HEADER_PADDING_PX = 28  # room for the sort arrow
+_WIDTHS_KEPT = 20_000  # measured texts remembered, a few hundred per comparison
+_RIGHT_INT, _LEFT_INT = _RIGHT.value, _LEFT.value
+_NUMERIC = frozenset({VALUE, COVERAGE, CONFLICTS})
+_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole,
+                    Qt.ItemDataRole.ToolTipRole, SORT_ROLE, KEY_ROLE})
+# The frame columns a row is made from, in `FigureTableModel._make_row`'s order.
+_FRAME_COLUMNS = ("entity", "period", "qualifier", "derived", "measure_unclear", "coverage", "conflicts",
+                  "source_titles", "note", "figure")
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -85,39 +93,52 @@ class FigureTableModel(QAbstractTableModel):
         self._decimals = 0
 
     def set_frame(self, frame: pd.DataFrame, labels: dict[str, str], percent: bool,
-                  decimals: int = 0) -> None:
+                  decimals: int = 0) -> bool:
         """Show a `metrics.table` frame; `labels` maps entity ids to display names.
 
         `percent`: the metric is a percentage (one decimal and '%'); `decimals` applies otherwise
-        (billions of CNY need one, vehicle counts none).
+        (billions of CNY need one, vehicle counts none). When the rows are the same points as
+        before (another metric of the same entities and periods) only the cells change, which
+        keeps the view's scroll position and costs a fraction of a reset; returns whether so.
         """
-        self.beginResetModel()
+        percent_changed = percent != self._percent
         self._percent, self._decimals = percent, 1 if percent else decimals
         words = self._qualifier_words()
-        self._rows = [self._make_row(rec, labels, words) for rec in frame.itertuples(index=False)]
-        self._where = {row.key: i for i, row in enumerate(self._rows)}
+        columns = [frame[name].tolist() for name in _FRAME_COLUMNS]
+        rows = [self._make_row(labels, words, *values) for values in zip(*columns, strict=True)]
+        if rows and [row.key for row in rows] == [row.key for row in self._rows]:
+            self._rows = rows
+            self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, NOTE))
+            if percent_changed:
+                self.headerDataChanged.emit(Qt.Orientation.Horizontal, VALUE, VALUE)
+            return True
+        self.beginResetModel()
+        self._rows = rows
+        self._where = {row.key: i for i, row in enumerate(rows)}
         self.endResetModel()
+        return False
 
     def _qualifier_words(self) -> dict[str, str]:
         return {"exact": self.tr("exact"), "over": self.tr("over"), "approx": self.tr("approx"),
                 "derived": self.tr("derived"), "unclear": self.tr("measure unclear")}
 
-    def _make_row(self, rec: object, labels: dict[str, str], words: dict[str, str]) -> _Row:
-        figure: Figure = rec.figure
-        qualifier = ""
-        if rec.qualifier:
-            parts = [words[rec.qualifier]]
-            parts += [words["derived"]] if rec.derived else []
-            parts += [words["unclear"]] if rec.measure_unclear else []
-            qualifier = ", ".join(parts)
-        label = labels.get(rec.entity, rec.entity)
-        texts = (label, rec.period, self.value_text(figure), qualifier, rec.coverage,
-                 str(rec.conflicts) if rec.conflicts else "", rec.source_titles, rec.note)
+    def _make_row(self, labels: dict[str, str], words: dict[str, str], entity: str, period: str,
+                  qualifier: str, derived: bool, measure_unclear: bool, coverage: str, conflicts: int,
+                  source_titles: str, note: str, figure: Figure) -> _Row:
+        shown = ""
+        if qualifier:
+            parts = [words[qualifier]]
+            parts += [words["derived"]] if derived else []
+            parts += [words["unclear"]] if measure_unclear else []
+            shown = ", ".join(parts)
+        label = labels.get(entity, entity)
+        texts = (label, period, self.value_text(figure), shown, coverage,
+                 str(conflicts) if conflicts else "", source_titles, note)
         value = None if figure.missing else figure.value
-        coverage = figure.covered / figure.expected if figure.expected else 0.0
-        sort = (label.casefold(), rec.period, value, qualifier, coverage, rec.conflicts,
-                rec.source_titles.casefold(), rec.note.casefold())
-        return _Row((rec.entity, rec.period), figure, texts, sort)
+        covered = figure.covered / figure.expected if figure.expected else 0.0
+        sort = (label.casefold(), period, value, shown, covered, conflicts, source_titles.casefold(),
+                note.casefold())
+        return _Row((entity, period), figure, texts, sort)
 
     def value_text(self, figure: Figure) -> str:
         if self._percent:
@@ -144,24 +165,24 @@ class FigureTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self.headers()[section]
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if section in (VALUE, COVERAGE, CONFLICTS) else _LEFT
+            return _RIGHT if section in _NUMERIC else _LEFT
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
+        """Views ask for seven roles of every painted cell: the ones we do not answer return
+        before touching the index, and alignment is a plain int (enum conversion is slow)."""
+        if role not in _ROLES or not index.isValid():
             return None
-        row, column = self._rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return row.texts[column]
+            return self._rows[index.row()].texts[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT_INT if index.column() in _NUMERIC else _LEFT_INT
+        row, column = self._rows[index.row()], index.column()
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.tooltip(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if column in (VALUE, COVERAGE, CONFLICTS) else _LEFT
         if role == SORT_ROLE:
             return row.sort[column]
-        if role == KEY_ROLE:
-            return row.key
-        return None
+        return row.key
 
     # What the rows say, for the view, tooltips and the clipboard
 
@@ -228,6 +249,7 @@ class DataTable(QWidget):
     """The data table panel: sortable, selection linked to the chart, copy to Excel."""
 
     pointSelected = Signal(str, str)  # entity id, period label
+    overrideRequested = Signal(str, str)  # entity id, period label: the user wants to set its figure
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -257,7 +279,14 @@ class DataTable(QWidget):
         self.view.addAction(copy)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.copy_action = copy
+        self.override_action = QAction(self.tr("Override value…"), self.view)
+        self.override_action.setToolTip(self.tr("Set your own figure for the selected period (undoable)"))
+        self.override_action.triggered.connect(self.request_override)
+        self.view.addAction(self.override_action)
+        self.view.doubleClicked.connect(self._double_clicked)
         self._silent = False
+        self._widths: dict[str, int] = {}  # text -> advance in the view's font
+        self._width_fonts: tuple[str, str] = ("", "")
         self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -269,10 +298,12 @@ class DataTable(QWidget):
         selected = self.selected_key()
         self._silent = True
         try:
-            self.model.set_frame(frame, labels, percent, decimals)
+            same_rows = self.model.set_frame(frame, labels, percent, decimals)
         finally:
             self._silent = False
-        self._fit_columns()
+        self._fit_columns(widen_only=same_rows)
+        if not same_rows:
+            self.view.executeDelayedItemsLayout()
         if selected is not None:
             self.select_point(*selected)
 
@@ -287,18 +318,48 @@ class DataTable(QWidget):
         decimals = 0 if whole else 1
         self.set_frame(frame, labels, c.metric in metrics.PERCENT_METRICS, decimals)
 
-    def _fit_columns(self) -> None:
+    def _fit_columns(self, widen_only: bool = False) -> None:
         """Widths from the texts' font metrics: the view's resizeColumnsToContents asks the
-        model for every role of every cell and costs tens of milliseconds on each redraw."""
+        model for every role of every cell and costs tens of milliseconds on each redraw.
+        Each text is measured once per font: most (names, periods, sources) recur.
+
+        `widen_only` (new figures for the same rows, as when flipping between metrics): columns
+        do not narrow, so they do not jump about, nor does Qt repaint the table a second time.
+        """
         cells = self.view.fontMetrics()
         bold = self.view.horizontalHeader().font()
         bold.setBold(True)
+        fonts = (self.view.font().key(), bold.key())
+        if fonts != self._width_fonts or len(self._widths) > _WIDTHS_KEPT:
+            self._width_fonts = fonts
+            self._widths.clear()
+        measured = self._widths
         heads = QFontMetrics(bold)
         texts = [self.model.texts(r) for r in range(self.model.rowCount())]
+        widths = {}
         for column, header in enumerate(self.model.headers()):
-            widest = max((cells.horizontalAdvance(t[column]) for t in texts), default=0)
+            widest = 0
+            for text in {t[column] for t in texts}:
+                width = measured.get(text)
+                if width is None:
+                    width = measured[text] = cells.horizontalAdvance(text)
+                widest = max(widest, width)
             width = max(widest + _CELL_PADDING_PX, heads.horizontalAdvance(header) + _HEADER_PADDING_PX)
-            self.view.setColumnWidth(column, min(width, _WIDE_COLUMN_PX))
+            width = min(width, _WIDE_COLUMN_PX)
+            shown = self.view.columnWidth(column)
+            if width > shown or (width < shown and not widen_only):
+                widths[column] = width
+        if widths:
+            # Quietly: the view answers each resize by repainting the column once more on its next
+            # pass, while the new rows already repaint all of it.
+            sections = self.view.horizontalHeader()
+            was_blocked = sections.blockSignals(True)
+            try:
+                for column, width in widths.items():
+                    sections.resizeSection(column, width)
+            finally:
+                sections.blockSignals(was_blocked)
+            self.view.updateGeometries()
 
     def _on_selection_changed(self) -> None:
         if self._silent:
@@ -306,6 +367,16 @@ class DataTable(QWidget):
         key = self.selected_key()
         if key is not None:
             self.pointSelected.emit(*key)
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        if index.column() == VALUE:
+            self.request_override()
+
+    def request_override(self) -> None:
+        """Ask (the window) for the user's own figure for the selected row's period."""
+        key = self.selected_key()
+        if key is not None:
+            self.overrideRequested.emit(*key)
 
     def selected_key(self) -> tuple[str, str] | None:
         """(entity id, period) of the current selected row, or None."""

@@ -28,7 +28,9 @@ from evcompare.ui.about import show_about
 from evcompare.ui.controls import Controls
 from evcompare.ui.data_table import DataTable
 from evcompare.ui.entity_picker import EntityPicker
+from evcompare.ui.file_actions import install_file_actions
 from evcompare.ui.kpi_cards import KpiCards
+from evcompare.ui.slides import install_slides
 from evcompare.ui.theming import Theme, apply_theme, get_theme
 
 DEFAULT_SIZE = (1440, 900)
@@ -77,6 +79,8 @@ class MainWindow(QMainWindow):
         self.theme: Theme | None = None
         self.data: ChartData | None = None
         self.selected: tuple[str, str] | None = None
+        self._cards_shown: tuple | None = None  # what the KPI cards were last computed for
+        self._picker_shown: tuple = ()  # the entities and language the tree was last synced to
         self.setObjectName("mainWindow")
         self.resize(*DEFAULT_SIZE)
         dataset = project.dataset
@@ -104,6 +108,8 @@ class MainWindow(QMainWindow):
         self.addToolBar(self.controls.view_bar)
         self._build_actions()
         self._build_menus()
+        self.document = install_file_actions(self)  # File menu, title, autosave, imports, overrides
+        self.slides = install_slides(self)  # storyboard, presentation (F5), slide exports
         self.statusBar().showMessage(self.tr("Data as of {as_of} · {count} sources").format(
             as_of=dataset.manifest.get("as_of", "?"), count=dataset.manifest.get("source_count", "?")))
 
@@ -210,11 +216,29 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(SetComparison(self.project, new))
         return True
 
-    def _on_project_changed(self, what: str) -> None:
+    def set_project(self, project: Project) -> None:
+        """Show another document (File ▸ New or Open) with a fresh undo history."""
+        self.undo_stack.clear()
+        self.project = project
+        project.subscribe(self._on_project_changed)
+        self.selected = None
         self.refresh()
+        self.slides.follow_project()
+
+    def _on_project_changed(self, what: str) -> None:
+        if what != "comparison":
+            self._cards_shown = None  # the figures may have changed under the same comparison
+        self._redraw()
 
     def refresh(self) -> None:
         """Redraw every view from the project: one metrics pass, items updated in place."""
+        self._cards_shown = None
+        self._picker_shown = ()
+        self._redraw()
+
+    def _redraw(self) -> None:
+        """What a change needs redrawn; the KPI cards only when what they show changed (their
+        figures do not depend on the metric, frequency or chart)."""
         c = self.project.comparison
         theme = get_theme(c.theme)
         if theme is not self.theme:
@@ -229,10 +253,16 @@ class MainWindow(QMainWindow):
         names = entity_labels(self.project.dataset.entities, c.language)
         decimals = 0 if data.unit in WHOLE_NUMBER_UNITS or data.comparison.metric == "asp" else 1
         self.table.set_frame(data.frame, names, data.percent, decimals)
-        self.kpis.update_cards(self.project)
-        self.cards_area.fit()
-        self.picker.sync(c.entities, c.language)
-        self.controls.sync(c, self.project.latest_month())
+        latest = self.project.latest_month()
+        cards = (c.entities, c.measure, c.end or latest, c.language)
+        if cards != self._cards_shown:
+            self._cards_shown = cards
+            self.kpis.update_cards(self.project)
+            self.cards_area.fit()
+        if (c.entities, c.language) != self._picker_shown:  # a sync repaints the whole tree
+            self._picker_shown = (c.entities, c.language)
+            self.picker.sync(c.entities, c.language)
+        self.controls.sync(c, latest)
         if self.selected is not None and not self._select(*self.selected, from_table=False):
             self.selected = None
         self._update_source_action()

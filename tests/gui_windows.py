@@ -1,0 +1,43 @@
+"""Main windows for the document tests (file actions, recovery, overrides, import, live links):
+each is closed and destroyed when its test ends, so no window, timer or file watcher leaks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from PySide6.QtWidgets import QApplication
+
+from evcompare.model.comparison import Comparison
+from evcompare.model.dataset import Dataset
+from evcompare.model.project import Project
+from evcompare.ui.main_window import MainWindow
+
+WindowFactory = Callable[..., MainWindow]
+
+
+def window_factory(qtbot, dataset: Dataset) -> Iterator[WindowFactory]:
+    """The body of each test module's `make_window` fixture: `yield from window_factory(...)`."""
+    windows: list[MainWindow] = []
+
+    def make(comparison: Comparison | None = None, project: Project | None = None) -> MainWindow:
+        window = MainWindow(project or Project(dataset, comparison), remember_layout=False)
+        qtbot.addWidget(window)
+        windows.append(window)
+        return window
+
+    yield make
+    destroyed: list[bool] = []
+    for window in windows:
+        window.destroyed.connect(lambda: destroyed.append(True))
+        window.undo_stack.setClean()  # the test is over: nothing to ask about
+        window.close()
+        window.deleteLater()
+    qtbot.waitUntil(lambda: len(destroyed) == len(windows))
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+
+
+def table_value(window: MainWindow, entity: str, period: str) -> str:
+    """The Value cell of the data table's row for (entity, period), as the user reads it."""
+    names = {e.id: e.label(window.project.comparison.language) for e in window.project.dataset.entities}
+    return next(value for label, row_period, value, _q in window.table.rows()
+                if label == names.get(entity, entity) and row_period == period)
