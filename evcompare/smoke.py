@@ -102,6 +102,16 @@ def _export_png(window: QWidget, folder: Path) -> tuple[int, int]:
     return image.width(), image.height()
 
 
+def _export_slide(project: Project) -> None:
+    """Write the first default view as a PPTX slide in memory: a bundle that lacks python-pptx
+    or its lxml/Pillow/template data fails here rather than in front of a user."""
+    from evcompare.export.deck import pptx_deck
+    from evcompare.model.views import default_views
+
+    if not pptx_deck(project, default_views(project.dataset)[:1]).startswith(b"PK"):
+        raise SmokeFailure(_tr("the PPTX export is not a valid file"))
+
+
 def _run() -> tuple[int, tuple[int, int], str]:
     # Imported here so that an import error in the GUI (a module a bundle lacks) is reported
     # as a smoke-test failure rather than stopping the caller.
@@ -119,6 +129,7 @@ def _run() -> tuple[int, tuple[int, int], str]:
         count = _render_views(app, window, project)
         with tempfile.TemporaryDirectory(prefix="evcompare-smoke-") as folder:
             size = _export_png(window, Path(folder))
+            _export_slide(project)
     finally:
         # Destroyed now, while the QApplication and Python are whole: left to interpreter exit,
         # the window's pyqtgraph items are torn down in an arbitrary order and may crash.
