@@ -7,6 +7,7 @@ seconds); the race puts cumulative units at each month end, in days since launch
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,14 +32,20 @@ def epoch_seconds(times: pd.Series | pd.Timestamp) -> np.ndarray | float:
 
 @dataclass(frozen=True)
 class EntityRows:
-    """One entity's points in drawing order; `width` is each period's length in x units."""
+    """One entity's points in drawing order; `width` is each period's length in x units.
+
+    `qualifiers` (exact / over / approx, '' for a gap) and `disputed` (sources disagree) repeat
+    what the figures say as arrays, so drawing never walks the figures one by one.
+    """
 
     entity: str
     periods: list[str]
     x: np.ndarray
     y: np.ndarray
     width: np.ndarray
-    figures: list[Figure]
+    figures: Sequence[Figure]
+    qualifiers: np.ndarray
+    disputed: np.ndarray
 
     def index(self, period: str) -> int | None:
         try:
@@ -72,12 +79,14 @@ def chart_data(project: Project) -> ChartData:
     entities = frame["entity"].to_numpy()
     periods, values, figures = frame["period"].tolist(), frame["value"].to_numpy(dtype=float), \
         frame["figure"].tolist()
+    qualifiers = frame["qualifier"].to_numpy(dtype=object)
+    disputed = frame["conflicts"].to_numpy() > 0
     rows = {}
     for entity in dict.fromkeys(entities):
         at = np.flatnonzero(entities == entity)
-        first, last = at[0], at[-1] + 1  # metrics.table keeps each entity's rows together
-        rows[entity] = EntityRows(entity, periods[first:last], starts[first:last], values[first:last],
-                                  widths[first:last], figures[first:last])
+        part = slice(at[0], at[-1] + 1)  # metrics.table keeps each entity's rows together
+        rows[entity] = EntityRows(entity, periods[part], starts[part], values[part], widths[part],
+                                  figures[part], qualifiers[part], disputed[part])
     return ChartData(c, frame, rows, unit, c.metric in metrics.PERCENT_METRICS)
 
 
@@ -93,9 +102,12 @@ def _race_data(project: Project, unit: str) -> ChartData:
             continue
         part = metrics.table(ds, [entity], c.measure, "cumulative", "month", launch.date[:7])
         days = curve["days"].to_numpy(dtype=float)
+        figures = curve["figure"].tolist()
+        qualifiers = np.array(["" if f.missing else f.qualifier for f in figures], dtype=object)
+        disputed = np.array([bool(f.conflicts) for f in figures], dtype=bool)
         rows[entity] = EntityRows(entity, part["period"].tolist(), days,
                                   curve["value"].to_numpy(dtype=float),
-                                  np.diff(days, prepend=days[0] - 30.0), curve["figure"].tolist())
+                                  np.diff(days, prepend=days[0] - 30.0), figures, qualifiers, disputed)
         crossings[entity] = [days_to(ds, entity, units, c.measure, stones) for units in c.race_units]
         parts.append(part)
     frame = pd.concat(parts, ignore_index=True) if parts else metrics.table(ds, [], c.measure)

@@ -1,8 +1,8 @@
 """The chart legend: one entry per entity plus what each point symbol means.
 
 It sits in its own row under the panels (never over the data), wraps into as many rows as the
-chart's width needs, and is rebuilt only when what it lists changes: the entities, the chart
-kind, the language or the theme.
+chart's width needs, and is laid out again only when what it lists changes: the entities, the
+chart kind, the language or the theme.
 """
 
 from __future__ import annotations
@@ -25,14 +25,27 @@ def _qualifier_entries() -> list[tuple[str, str]]:
     return [("exact", _tr("exact")), ("over", _tr("≥ lower bound")), ("approx", _tr("≈ approximate"))]
 
 
+def _key_entries(milestones_shown: bool) -> list[tuple[str, str]]:
+    """(kind, name) of the symbol key after the entities: qualifiers, ring, milestone, gap."""
+    milestone = [("milestone", _tr("milestone"))] if milestones_shown else []
+    return [*_qualifier_entries(), ("ring", _tr("sources disagree")), *milestone,
+            ("gap", _tr("gap = no figure"))]
+
+
 class ChartLegend(pg.LegendItem):
-    """A horizontal legend for a row of the chart layout."""
+    """A horizontal legend for a row of the chart layout.
+
+    Entries are made once per theme and label size and kept (hidden while not listed): making
+    one lays out rich text, which cost more than the rest of a redraw when the entities changed.
+    """
 
     def __init__(self, theme: Theme) -> None:
         super().__init__(offset=None, colCount=1, horSpacing=18, verSpacing=-4)
         self.theme = theme
         self.width_available = 800.0
         self._signature: tuple = ()
+        self._made: dict[tuple, tuple[pg.ItemSample, pg.LabelItem]] = {}  # for `_made_for`
+        self._made_for: tuple = ()
         self.setBrush(None)
         self.setPen(None)
 
@@ -44,22 +57,54 @@ class ChartLegend(pg.LegendItem):
             return
         self._signature = signature
         self.theme = theme
-        self.clear()
-        self.setLabelTextColor(theme.plot_foreground)
-        for item, name in entries:
-            self.addItem(item, name)
-        for qualifier, name in _qualifier_entries():
-            symbol, pen, brush = point_pen_brush(qualifier, theme.plot_foreground, theme)
-            self.addItem(pg.ScatterPlotItem(symbol=symbol, pen=pen, brush=brush, size=theme.marker_size),
-                         name)
-        ring = pg.ScatterPlotItem(symbol="o", pen=pg.mkPen(theme.plot_foreground, width=1.2),
-                                  brush=pg.mkBrush(None), size=theme.marker_size + 7)
-        self.addItem(ring, _tr("sources disagree"))
-        if milestones_shown:
-            line = pg.PlotDataItem(pen=pg.mkPen(theme.text_muted, width=1.2, style=Qt.PenStyle.DashLine))
-            self.addItem(line, _tr("milestone"))
-        self.addItem(pg.PlotDataItem(pen=None), _tr("gap = no figure"))
+        made_for = (theme.name, self.opts["labelTextSize"])  # what entries look like
+        if made_for != self._made_for:
+            for pair in self._made.values():
+                self._removeItemFromLayout(*pair)
+            self.items, self._made, self._made_for = [], {}, made_for
+            self.setLabelTextColor(theme.plot_foreground)
+        wanted = [((id(item), name), item, name) for item, name in entries]
+        wanted += [(("key", kind, name), None, name) for kind, name in _key_entries(milestones_shown)]
+        shown = [self._entry(key, item, name) for key, item, name in wanted]
+        for pair in self.items:
+            if pair not in shown:
+                for part in pair:
+                    part.setVisible(False)
+        for index in range(self.layout.count() - 1, -1, -1):
+            self.layout.removeAt(index)
+        self.items = shown
+        self.rowCount = 0
+        for sample, label in shown:
+            sample.setVisible(True)
+            label.setVisible(True)
+            self._addItemToLayout(sample, label)
+        self.updateSize()
         self.fit(self.width_available)
+
+    def _entry(self, key: tuple, item: pg.GraphicsObject | None,
+               name: str) -> tuple[pg.ItemSample, pg.LabelItem]:
+        """The (sample, label) pair of an entry, made on first use."""
+        pair = self._made.get(key)
+        if pair is None:  # as LegendItem.addItem makes one, without laying out the legend each time
+            sample = self.sampleType(item if item is not None else self._key_sample(key[1]))
+            sample.sigClicked.connect(self.sigSampleClicked)
+            label = pg.LabelItem(name, color=self.opts["labelTextColor"], justify="left",
+                                 size=self.opts["labelTextSize"])
+            pair = self._made[key] = (sample, label)
+        return pair
+
+    def _key_sample(self, kind: str) -> pg.GraphicsObject:
+        """What the symbol key draws for a qualifier, the ring, the milestone line or a gap."""
+        theme = self.theme
+        if kind == "ring":
+            return pg.ScatterPlotItem(symbol="o", pen=pg.mkPen(theme.plot_foreground, width=1.2),
+                                      brush=pg.mkBrush(None), size=theme.marker_size + 7)
+        if kind == "milestone":
+            return pg.PlotDataItem(pen=pg.mkPen(theme.text_muted, width=1.2, style=Qt.PenStyle.DashLine))
+        if kind == "gap":
+            return pg.PlotDataItem(pen=None)
+        symbol, pen, brush = point_pen_brush(kind, theme.plot_foreground, theme)
+        return pg.ScatterPlotItem(symbol=symbol, pen=pen, brush=brush, size=theme.marker_size)
 
     def fit(self, width: float) -> None:
         """Use as few rows as fit `width` pixels, with entries spread evenly over them."""

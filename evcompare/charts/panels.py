@@ -2,19 +2,23 @@
 
 Panels (PlotItems) are rebuilt only when the layout, the axis kind or the set of panels
 changes; series items are made once per entity and moved between panels. A refresh feeds the
-items with setData, then sets each panel's range once.
+items with setData, sets each panel's range once, and lays out and moves everything before Qt
+paints, so that a change is painted once (see `ChartArea._settle`).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
+from pyqtgraph.graphicsItems.ViewBox.ViewBoxMenu import ViewBoxMenu
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QResizeEvent
-from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsGridLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from evcompare.charts import axes
 from evcompare.charts.data import ChartData
@@ -52,6 +56,55 @@ def plan_panels(comparison: Comparison, tree: EntityTree) -> list[PanelPlan]:
     return [PanelPlan(group, names[group], tuple(members)) for group, members in groups.items()]
 
 
+class PanelGrid(QGraphicsGridLayout):
+    """The chart's grid, which can hold off laying out while a batch of panels is added.
+
+    pyqtgraph activates its layout after every item it adds, re-laying out and resizing every
+    panel already there: quadratic in the panels, seconds for a hundred small multiples.
+    """
+
+    held = False
+
+    def activate(self) -> None:
+        if not self.held:
+            super().activate()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Lay out once, after the block."""
+        self.held = True
+        try:
+            yield
+        finally:
+            self.held = False
+            self.activate()
+
+
+class PanelView(pg.ViewBox):
+    """A panel's view whose right-click menu is built the first time it is asked for.
+
+    pyqtgraph builds one (with two axis forms) for every view, ~5 ms a panel, and most panels
+    are never right-clicked. `extra_actions` (the chart's own, shared list) are added to it then.
+    """
+
+    def __init__(self, extra_actions: list[QAction]) -> None:
+        super().__init__(enableMenu=False)
+        self.state["enableMenu"] = True  # offered on right-click, made by getMenu
+        self.extra_actions = extra_actions
+
+    def getMenu(self, ev: object) -> ViewBoxMenu | None:
+        if self.menu is None and self.menuEnabled():
+            self.menu = ViewBoxMenu(self)
+            self.updateViewLists()
+            self.menu.addActions(self.extra_actions)
+        return self.menu
+
+    def getContextMenus(self, event: object) -> list[QAction]:
+        """A child item's right-click menu lists this one's too."""
+        self.getMenu(event)
+        return super().getContextMenus(event)
+
+
 @dataclass
 class Panel:
     key: str
@@ -74,6 +127,9 @@ class ChartArea(QWidget):
         self.tree = tree
         self.theme = theme
         self.view = pg.GraphicsLayoutWidget()
+        self.grid = PanelGrid()
+        self.view.ci.setLayout(self.grid)  # in place of pyqtgraph's own, which it deletes
+        self.view.ci.layout = self.grid
         self.view.setBackground(theme.plot_background)
         self.view.ci.setContentsMargins(6, 6, 6, 2)
         layout = QVBoxLayout(self)
@@ -117,7 +173,9 @@ class ChartArea(QWidget):
         """Add an action to every panel's right-click menu (now and after rebuilds)."""
         self._context_actions.append(action)
         for panel in self._panels:
-            panel.plot.getViewBox().menu.addAction(action)
+            menu = panel.plot.getViewBox().menu  # None until first opened, then made with it
+            if menu is not None:
+                menu.addAction(action)
 
     # --- drawing ---------------------------------------------------------------------------
 
@@ -150,6 +208,18 @@ class ChartArea(QWidget):
                    for e in c.entities if e in placed]
         self.legend.show_entries(entries, self.theme, axis_kind == axes.TIME and any(
             p.overlay.shown() for p in self._panels))
+        self._settle()
+
+    def _settle(self) -> None:
+        """Lay out and move the items now rather than when Qt next paints: pyqtgraph leaves the
+        layouts for the event loop and the new ranges for the start of the paint, and Qt then
+        paints every item they move a second time."""
+        for panel in self._panels:
+            panel.plot.layout.activate()
+        self.legend.layout.activate()
+        self.grid.activate()
+        for panel in self._panels:
+            panel.plot.getViewBox().prepareForPaint()
 
     def _apply_theme(self, theme: Theme) -> None:
         if theme is self.theme:
@@ -167,18 +237,24 @@ class ChartArea(QWidget):
             series.detach()
         self.view.clear()
         self._panels = []
+        with self.grid.batch():
+            self._add_panels(plans, axis_kind)
+
+    def _add_panels(self, plans: list[PanelPlan], axis_kind: str) -> None:
         columns = len(plans) if len(plans) <= 3 else math.ceil(math.sqrt(len(plans)))
         for i, plan in enumerate(plans):
             plot = self.view.addPlot(row=i // columns, col=i % columns,
+                                     viewBox=PanelView(self._context_actions),
                                      axisItems={"bottom": axes.bottom_axis(axis_kind),
                                                 "left": axes.NumberAxis("left")})
             plot.disableAutoRange()
             plot.hideButtons()
-            plot.setMenuEnabled(True)
+            for hidden in ("top", "right"):  # would re-render their (unshown) label on every range change
+                plot.getAxis(hidden).enableAutoSIPrefix(False)
             style_plot(plot, self.theme)
-            plot.getAxis("left").setStyle(maxTickLevel=1)  # no third level of grid lines: clutter, slow
-            for action in self._context_actions:
-                plot.getViewBox().menu.addAction(action)
+            # No third level of grid lines (clutter, slow); a value axis that never narrows, so a
+            # change to smaller numbers does not re-lay out and repaint every panel.
+            plot.getAxis("left").setStyle(maxTickLevel=1, autoReduceTextSpace=False)
             plot.getViewBox().sigResized.connect(self._place_race_labels)
             plot.getViewBox().sigRangeChanged.connect(self._place_race_labels)
             overlay = MilestoneOverlay(plot, self.theme)
@@ -305,6 +381,7 @@ class ChartArea(QWidget):
         """Back to the computed ranges after the user zoomed or panned."""
         for panel, (x_range, y_range) in zip(self._panels, self._ranges, strict=False):
             panel.plot.getViewBox().setRange(xRange=x_range, yRange=y_range, padding=0)
+        self._settle()
         self._place_race_labels()
 
     def _place_race_labels(self) -> None:

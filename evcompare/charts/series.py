@@ -14,7 +14,7 @@ from functools import cache
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRectF, Signal
 from PySide6.QtGui import QColor
 
 from evcompare.charts.data import EntityRows
@@ -23,6 +23,10 @@ from evcompare.model.figures import Figure
 from evcompare.model.metrics import percent_text
 from evcompare.model.race import RaceResult
 from evcompare.ui.theming import Theme, point_pen_brush
+
+# Points beyond which a series is drawn as a clipped, peak-downsampled line with symbols only
+# on figures that are not exact (ten years of daily figures; the bundled data has ~30 a series).
+LONG_SERIES = 2_000
 
 
 def _tr(text: str) -> str:
@@ -95,6 +99,26 @@ def point_tooltip(context: SeriesContext, period: str, figure: Figure) -> str:
     return "\n".join(lines)
 
 
+class Spots(pg.ScatterPlotItem):
+    """A scatter item that works out its bounding rectangle once per change: Qt asks for it
+    several times a frame, and pyqtgraph computes it from the data and the view each time."""
+
+    _rect: QRectF | None = None
+
+    def prepareGeometryChange(self) -> None:  # pyqtgraph calls it on new data and view changes
+        self._rect = None
+        super().prepareGeometryChange()
+
+    def updateSpots(self, dataSet: np.ndarray | None = None) -> None:  # new sizes or pens
+        self._rect = None
+        super().updateSpots(dataSet)
+
+    def boundingRect(self) -> QRectF:
+        if self._rect is None:
+            self._rect = super().boundingRect()
+        return self._rect
+
+
 class ChartSeries(QObject):
     """All the graphics items of one entity, created once."""
 
@@ -105,18 +129,19 @@ class ChartSeries(QObject):
         self.entity = entity
         self.colour = colour
         self.rows: EntityRows | None = None
-        self.shown_y = np.empty(0)
+        self.shown_x = self.shown_y = np.empty(0)
+        self._long = False  # drawn as a long series (see LONG_SERIES)
         self.context = SeriesContext(entity, "", "", False, False)
         self.plot: pg.PlotItem | None = None
         self.curve = pg.PlotDataItem(connect="finite", name=entity)
-        self.points = pg.ScatterPlotItem(hoverable=True, tip=self._tip)
-        self.badges = pg.ScatterPlotItem(symbol="o", brush=None)
-        self.highlight = pg.ScatterPlotItem(symbol="o", brush=None)
+        self.points = Spots(hoverable=True, tip=self._tip)
+        self.badges = Spots(symbol="o", brush=None)
+        self.highlight = Spots(symbol="o", brush=None)
         self.bars = pg.BarGraphItem(x=[], height=[], width=1.0)
         # What the fill follows when it is not drawn (two items: a signal connects once per curve).
         self._no_curves = (pg.PlotDataItem(), pg.PlotDataItem())
         self.fill = pg.FillBetweenItem(*self._no_curves)
-        self.crossings = pg.ScatterPlotItem(symbol="d", hoverable=True, tip=self._crossing_tip)
+        self.crossings = Spots(symbol="d", hoverable=True, tip=self._crossing_tip)
         self.crossing_labels: list[pg.TextItem] = []
         self._results: list[RaceResult] = []
         self.points.sigClicked.connect(self.on_points_clicked)
@@ -185,7 +210,7 @@ class ChartSeries(QObject):
         stacked on each other; `width` is each bar's width."""
         self.rows = rows
         self.context = context
-        shown_x = rows.x if x is None else x
+        self.shown_x = shown_x = rows.x if x is None else x
         self.shown_y = rows.y if y is None else y
         self.curve.setVisible(kind != "bars")
         self.bars.setVisible(kind == "bars")
@@ -197,6 +222,7 @@ class ChartSeries(QObject):
             finite = np.isfinite(rows.y)
             bar_width = rows.width if width is None else width
             self.bars.setOpts(x=shown_x[finite], height=rows.y[finite], width=bar_width[finite])
+        self._fit_curve(len(shown_x))
         self.curve.setData(shown_x, self.shown_y, connect="finite")
         self._set_points(shown_x, self.shown_y)
         self.clear_highlight()
@@ -204,19 +230,39 @@ class ChartSeries(QObject):
             self.show_crossings([])
 
     def _set_points(self, x: np.ndarray, y: np.ndarray) -> None:
+        """A symbol per figure saying its qualifier, a ring where sources disagree.
+
+        A long series (daily figures over years) is a line: only the figures that are not exact
+        keep a symbol, since thousands of symbols would merge into a band and cost seconds.
+        """
         assert self.rows is not None
-        finite = np.flatnonzero(np.isfinite(y))
-        figures = self.rows.figures
-        styles = [point_pen_brush(figures[i].qualifier, self.shown_colour, self.theme) for i in finite]
-        self.points.setData(x=x[finite], y=y[finite], data=finite,
-                            symbol=[s[0] for s in styles], pen=[s[1] for s in styles],
-                            brush=[s[2] for s in styles], size=self.theme.marker_size)
-        disputed = [i for i in finite if figures[i].conflicts]
-        self.badges.setData(x=x[disputed], y=y[disputed])
+        finite = np.isfinite(y)
+        marked = finite & (self.rows.qualifiers != "exact") if len(y) > LONG_SERIES else finite
+        at = np.flatnonzero(marked)
+        qualifiers = self.rows.qualifiers[at]
+        styles = {q: point_pen_brush(q, self.shown_colour, self.theme) for q in set(qualifiers)}
+        shown = [styles[q] for q in qualifiers]
+        self.points.setData(x=x[at], y=y[at], data=at, size=self.theme.marker_size,
+                            symbol=[s[0] for s in shown], pen=[s[1] for s in shown],
+                            brush=[s[2] for s in shown])
+        disputed = np.flatnonzero(finite & self.rows.disputed)
+        if len(disputed) or len(self.badges.data):
+            self.badges.setData(x=x[disputed], y=y[disputed])
+
+    def _fit_curve(self, points: int) -> None:
+        """Long series draw only what is in view, at most two points per pixel column (its
+        extremes: a peak is never averaged away)."""
+        long = points > LONG_SERIES
+        if long != self._long:
+            self._long = long
+            self.curve.setClipToView(long)
+            self.curve.setDownsampling(auto=long, method="peak")
 
     def show_crossings(self, results: list[RaceResult]) -> None:
         """Mark where the race reached each of its unit counts, labelled in words."""
         reached = [r for r in results if r.days is not None]
+        if not reached and not self._results:
+            return  # nothing shown, nothing to show: every redraw of a time chart
         self._results = reached
         self.crossings.setData(x=[r.days for r in reached], y=[r.units for r in reached],
                                data=list(range(len(reached))))
@@ -240,14 +286,13 @@ class ChartSeries(QObject):
         if index is None or not math.isfinite(self.shown_y[index]):
             self.clear_highlight()
             return False
-        x, y = self.points.data["x"], self.points.data["y"]
-        at = int(np.flatnonzero(self.points.data["data"] == index)[0])
-        self.highlight.setData(x=[x[at]], y=[y[at]])
+        self.highlight.setData(x=[self.shown_x[index]], y=[self.shown_y[index]])
         self.highlight.setVisible(True)
         return True
 
     def clear_highlight(self) -> None:
-        self.highlight.setData(x=[], y=[])
+        if len(self.highlight.data):
+            self.highlight.setData(x=[], y=[])
         self.highlight.setVisible(False)
 
     def highlighted(self) -> tuple[float, float] | None:

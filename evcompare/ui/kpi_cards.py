@@ -149,6 +149,7 @@ class KpiCards(QWidget):
             if self._layout.indexOf(card) != position:
                 self._layout.removeWidget(card)
                 self._layout.insertWidget(position, card)
+                card.show()  # now, not from the event loop: a new card then paints with the rest
 
     def card_texts(self) -> dict[str, dict[str, str]]:
         """Entity id -> KPI key -> the value text shown."""

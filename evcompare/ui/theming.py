@@ -21,6 +21,8 @@ from PySide6.QtWidgets import QApplication
 
 from evcompare.io.paths import resource
 
+_FUSION_PROPERTY = "evcompareFusion"  # set on the QApplication once it has the Fusion style
+
 
 @dataclass(frozen=True)
 class Theme:
@@ -105,22 +107,41 @@ def _palette(theme: Theme) -> QPalette:
     return palette
 
 
+@cache
 def stylesheet(theme: Theme) -> str:
-    """The application stylesheet: the `app.qss` template filled from the theme."""
+    """The application stylesheet: the `app.qss` template filled from the theme (read once)."""
     values = dataclasses.asdict(theme)
     values.update(title_pt=theme.font_pt + 1, value_pt=theme.font_pt + 5)
     return Template(resource("styles", "app.qss").read_text(encoding="utf-8")).substitute(values)
 
 
-def apply_theme(app: QApplication, theme: Theme) -> None:
-    """Fusion style (the one style that honours a palette everywhere), palette and stylesheet.
+def _use_fusion(app: QApplication) -> None:
+    """Set the Fusion style (the one style that honours a palette everywhere) unless it is set.
 
-    Fusion is set every time: once a stylesheet is applied the app's style is Qt's stylesheet
-    wrapper, which does not say what it wraps.
+    Setting a style re-polishes every widget of the app, so it is done once. Under a stylesheet
+    `app.style()` is Qt's stylesheet wrapper, whose name is '' whatever it wraps: the app then
+    remembers in a property that Fusion was set by us.
     """
+    if app.styleSheet():
+        if app.property(_FUSION_PROPERTY):
+            return
+    elif app.style().name().lower() == "fusion":
+        app.setProperty(_FUSION_PROPERTY, True)
+        return
     app.setStyle("Fusion")
-    app.setPalette(_palette(theme))
-    app.setStyleSheet(stylesheet(theme))
+    app.setProperty(_FUSION_PROPERTY, True)
+
+
+def apply_theme(app: QApplication, theme: Theme) -> None:
+    """Fusion style, palette and stylesheet; each only when it differs from what the app has,
+    since every one of them makes Qt re-polish or repaint all widgets."""
+    _use_fusion(app)
+    palette = _palette(theme)
+    if app.palette() != palette:
+        app.setPalette(palette)
+    sheet = stylesheet(theme)
+    if app.styleSheet() != sheet:
+        app.setStyleSheet(sheet)
 
 
 def style_plot(plot: pg.PlotItem, theme: Theme) -> None:
