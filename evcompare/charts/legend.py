@@ -111,8 +111,10 @@ class ChartLegend(pg.LegendItem):
         self.width_available = width
         if not self.items:
             return
+        # The label's text item, not the label: a LabelItem is stretched to its column's width,
+        # so measuring it would shrink the column count a little more on every fit.
         entry = SAMPLE_PX + self.layout.horizontalSpacing() + max(
-            label.boundingRect().width() for _sample, label in self.items)
+            label.item.boundingRect().width() for _sample, label in self.items)
         count = len(self.items)
         rows = math.ceil(count / max(1, int(width // entry)))
         columns = math.ceil(count / rows)
