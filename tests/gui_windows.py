@@ -1,5 +1,5 @@
-"""Main windows for the document tests (file actions, recovery, overrides, import, live links):
-each is closed and destroyed when its test ends, so no window, timer or file watcher leaks."""
+"""Main windows for the GUI tests, like napari's make_napari_viewer: each is closed and
+destroyed when its test ends, so no window, timer or file watcher leaks."""
 
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ def window_factory(qtbot, dataset: Dataset) -> Iterator[WindowFactory]:
     """The body of each test module's `make_window` fixture: `yield from window_factory(...)`."""
     windows: list[MainWindow] = []
 
-    def make(comparison: Comparison | None = None, project: Project | None = None) -> MainWindow:
-        window = MainWindow(project or Project(dataset, comparison), remember_layout=False)
+    def make(comparison: Comparison | None = None, remember_layout: bool = False,
+             project: Project | None = None) -> MainWindow:
+        window = MainWindow(project or Project(dataset, comparison), remember_layout=remember_layout)
         qtbot.addWidget(window)
         windows.append(window)
         return window

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
 import pyqtgraph as pg
 import pytest
+from gui_windows import WindowFactory, window_factory
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from evcompare.model import metrics
 from evcompare.model.comparison import Comparison
 from evcompare.model.dataset import Dataset
 from evcompare.model.project import Project
 from evcompare.ui.main_window import MainWindow
-
-WindowFactory = Callable[..., MainWindow]
 
 
 def epoch_seconds(when: object) -> float:
@@ -29,25 +28,7 @@ def epoch_seconds(when: object) -> float:
 @pytest.fixture
 def make_window(qtbot, dataset: Dataset) -> Iterator[WindowFactory]:
     """Build main windows (closed at teardown), like napari's make_napari_viewer."""
-    windows: list[MainWindow] = []
-
-    def make(comparison: Comparison | None = None, remember_layout: bool = False,
-             project: Project | None = None) -> MainWindow:
-        window = MainWindow(project or Project(dataset, comparison), remember_layout=remember_layout)
-        qtbot.addWidget(window)
-        windows.append(window)
-        return window
-
-    yield make
-    destroyed: list[bool] = []
-    for window in windows:
-        window.destroyed.connect(lambda: destroyed.append(True))
-        window.close()
-        window.deleteLater()
-    count = len(windows)
-    windows.clear()
-    qtbot.waitUntil(lambda: len(destroyed) == count)  # nothing kept a window alive
-    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+    yield from window_factory(qtbot, dataset)
 
 
 def expected_table(window: MainWindow, entities: list[str]) -> pd.DataFrame:
