@@ -20,7 +20,7 @@ import pandas as pd
 from evcompare.io.atomic import write_atomic
 from evcompare.model.figures import Source
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
@@ -28,9 +28,9 @@ def _columns(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if c != "figure"]
 
 
-def _inert(text: str) -> str:
+def inert_cell(text: str) -> str:
     """Text a spreadsheet would evaluate ('=HYPERLINK(...)', '@SUM', '-1+2') gets a leading "'"."""
-    if text.startswith(_FORMULA_STARTS) and not _NUMBER.fullmatch(text):
+    if text.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(text):
         return "'" + text
     return text
 
@@ -56,7 +56,7 @@ def _csv_cell(value: object) -> str:
         return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
     if isinstance(value, int):
         return str(value)
-    return _inert(str(value))
+    return inert_cell(str(value))
 
 
 def export_csv(frame: pd.DataFrame, path: str | os.PathLike[str]) -> None:
@@ -64,7 +64,7 @@ def export_csv(frame: pd.DataFrame, path: str | os.PathLike[str]) -> None:
     columns = _columns(frame)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([_inert(str(c)) for c in columns])
+    writer.writerow([inert_cell(str(c)) for c in columns])
     for row in frame[columns].itertuples(index=False, name=None):
         writer.writerow([_csv_cell(v) for v in row])
     write_atomic(path, buffer.getvalue(), encoding="utf-8-sig")

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 
 from evcompare.io.atomic import write_atomic
+from evcompare.io.export_data import FORMULA_STARTS, inert_cell
 from evcompare.io.schema import SCHEMAS, Problem
 from evcompare.model.milestones import Milestone, milestone_problems, new_id
 
@@ -25,26 +26,9 @@ COLUMNS = [column.name for column in SCHEMAS["milestones"]] + ["origin"]
 REQUIRED_COLUMNS = ("date", "entity", "category", "title")
 _CHECKS = {column.name: column.check for column in SCHEMAS["milestones"]}
 _TRUE = ("True", "true", "1")
-# Spreadsheets run a cell starting with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@")
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _cell_out(text: str) -> str:
-    """Prefix a cell a spreadsheet would run as a formula with an apostrophe."""
-    return "'" + text if text.startswith(_FORMULA_START) and not _is_number(text) else text
-
-
 def _cell_in(text: str) -> str:
-    """Undo `_cell_out`."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
+    """Undo `inert_cell`."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
 
 
 def milestone_row(milestone: Milestone) -> dict[str, str]:
@@ -66,7 +50,7 @@ def milestones_to_csv(milestones: Iterable[Milestone]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for milestone in milestones:
-        writer.writerow({k: _cell_out(v) for k, v in milestone_row(milestone).items()})
+        writer.writerow({k: inert_cell(v) for k, v in milestone_row(milestone).items()})
     return buffer.getvalue()
 
 
