@@ -146,8 +146,9 @@ def _dispose(window: MainWindow) -> None:
     loop.exec()
 
 
-def screenshot(out: str, size: tuple[int, int], theme: str, view: str) -> int:
-    """Render the window offscreen at exactly `size` pixels into the PNG `out`."""
+def screenshot(out: str, size: tuple[int, int], theme: str, view: str, timeline: bool = False) -> int:
+    """Render the window offscreen at exactly `size` pixels into the PNG `out`; `timeline`
+    raises the milestone timeline under the charts in place of the data table."""
     no_display = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     if sys.platform.startswith("linux") and no_display:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -160,6 +161,9 @@ def screenshot(out: str, size: tuple[int, int], theme: str, view: str) -> int:
     window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
     width, height = size
     window.resize(width, height)
+    if timeline:
+        window.show_timeline()
+        window.resizeDocks([window.timeline_dock], [height * 3 // 10], Qt.Orientation.Vertical)
     loop = QEventLoop()
     watch = _PaintWatch(loop)
     window.chart.view.viewport().installEventFilter(watch)

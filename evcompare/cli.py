@@ -261,6 +261,8 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--size", type=_size, default=(1600, 1000), metavar="WxH")
     shot.add_argument("--theme", choices=THEMES, default="light")
     shot.add_argument("--view", choices=VIEWS, default="default")
+    shot.add_argument("--timeline", action="store_true",
+                      help="show the milestone timeline under the charts (instead of the data table)")
     shot.set_defaults(run=cmd_screenshot)
 
     gui = sub.add_parser("open", help="open the desktop app (the default without a command)")
@@ -433,7 +435,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 
 def cmd_screenshot(args: argparse.Namespace) -> int:
-    return _app().screenshot(args.out, args.size, args.theme, args.view)
+    return _app().screenshot(args.out, args.size, args.theme, args.view, args.timeline)
 
 
 def version_text() -> str:

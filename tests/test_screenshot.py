@@ -56,3 +56,16 @@ def test_screenshot_reports_an_unwritable_path(tmp_path):
                             env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert result.returncode == 1
     assert "Could not write" in result.stderr
+
+
+@pytest.mark.slow
+def test_screenshot_with_the_timeline_shows_xiaomis_milestone_lane_under_the_charts(tmp_path):
+    """The bottom band of the window is the timeline: Xiaomi's lanes hold orange markers
+    across the dates, where the data table (the default tab) has none."""
+    band = slice(800 - 200, 800 - 30)  # above the status bar and the dock tabs
+    result, out = shoot(tmp_path, "--size", "1200x800", "--timeline")
+    assert result.returncode == 0, result.stderr
+    assert columns_with(pixels(out)[band], XIAOMI) >= 40
+    result, out = shoot(tmp_path, "--size", "1200x800")
+    assert result.returncode == 0, result.stderr
+    assert columns_with(pixels(out)[band], XIAOMI) < 40

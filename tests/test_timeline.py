@@ -10,14 +10,14 @@ from PySide6.QtGui import QMouseEvent, QUndoStack
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog
 
-from evcompare.charts.data import epoch_seconds
+from evcompare.charts.data import DAY, epoch_seconds
 from evcompare.commands.milestones import EditMilestone
 from evcompare.model.dataset import Dataset
 from evcompare.model.milestones import Milestone
 from evcompare.model.project import Project
 from evcompare.ui.timeline import TimelineWidget, import_milestones_file
 from evcompare.ui.timeline.dialog import ImportReviewDialog
-from evcompare.ui.timeline.items import DAY, RADIUS
+from evcompare.ui.timeline.items import RADIUS
 
 YU7_LAUNCH = "m-a4d8c81aa1"  # 'YU7 SUV launch', 2025-06-26, lane of Xiaomi YU7
 

@@ -21,6 +21,7 @@ from evcompare.model.race import RaceResult, days_to, launch_milestone, race_cur
 
 _EPOCH = pd.Timestamp(0)
 _SECOND = pd.Timedelta(seconds=1)
+DAY = 86_400.0  # a day on a time axis (epoch seconds)
 _MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 
@@ -28,6 +29,16 @@ def epoch_seconds(times: pd.Series | pd.Timestamp) -> np.ndarray | float:
     """Naive timestamps as UTC epoch seconds, what `DateAxisItem(utcOffset=0)` expects."""
     seconds = (times - _EPOCH) / _SECOND
     return seconds.to_numpy(dtype=float) if isinstance(seconds, pd.Series) else float(seconds)
+
+
+def day_of(x: float) -> int:
+    """The day (days since 1970-01-01) nearest to a time-axis position: drags snap to it."""
+    return round(x / DAY)
+
+
+def date_text(x: float) -> str:
+    """The date ('YYYY-MM-DD') of the day nearest to a time-axis position."""
+    return pd.Timestamp(day_of(x) * DAY, unit="s").strftime("%Y-%m-%d")
 
 
 @dataclass(frozen=True)

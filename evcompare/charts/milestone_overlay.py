@@ -5,24 +5,29 @@ item's geometry whenever the view moves, which with ~35 lines a panel cost more 
 of a redraw. Each milestone still has a `MilestoneMark` saying where its line is, its hover text
 and its label; hovering near a line thickens it and shows the details. Labels are placed
 greedily so they never overlap: the more telling events (launches, then 'N-th vehicle' counts)
-get a label first, and a line whose label would collide keeps just its tooltip. Lines are
-read-only for now; `milestoneMoved` is the intent signal a movable line will send when dragged
-(the window turns intents into undoable commands).
+get a label first, and a line whose label would collide keeps just its tooltip.
+
+A line can be dragged: it snaps to whole days and shows the date while it moves
+(`milestoneDragged`, a preview nothing stores), and on release the overlay sends the intent
+`milestoneMoved(id, date)`; the window turns it into one undoable command. Charts never change
+the milestones themselves.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from functools import cache
 
 import numpy as np
 import pyqtgraph as pg
-from pyqtgraph.GraphicsScene.mouseEvents import HoverEvent
-from PySide6.QtCore import QCoreApplication, QLineF, QObject, QRectF, Qt, Signal
-from PySide6.QtGui import QImage, QPaintEngine, QPainter, QPainterPath, QPen, QTransform
+from pyqtgraph.GraphicsScene.mouseEvents import HoverEvent, MouseDragEvent
+from PySide6.QtCore import QCoreApplication, QLineF, QObject, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPaintEngine, QPainter, QPainterPath, QPen, QTransform
 
-from evcompare.charts.data import epoch_seconds
+from evcompare.charts.data import DAY, date_text, day_of, epoch_seconds
 from evcompare.charts.labels import category_labels
+from evcompare.charts.symbols import category_shape
 from evcompare.model.milestones import Milestone
 from evcompare.ui.theming import Theme
 
@@ -31,6 +36,7 @@ LABEL_GAP_PX = 22.0  # a vertical label is one text line wide; keep a line's wid
 LABEL_LEVEL = 0.99  # where along the line labels sit (from the bottom: clear of most data)
 LABEL_ANCHOR = (1.0, 1.0)  # the label ends at that point, just left of its line
 HOVER_PX = 4.0  # how near the pointer must be to a line to hover it
+SYMBOL_RADIUS = 4.0  # the category symbol at the top of a line, in pixels
 _CATEGORY_RANK = {"launch": 0, "production": 1, "financial": 2, "target": 2, "alliance": 3, "corporate": 3}
 
 
@@ -79,8 +85,6 @@ def line_pens(colour: str) -> tuple[QPen, QPen]:
 
 class MilestoneMark:
     """One milestone on a plot: its line's place, colour and hover text, and its label."""
-
-    movable = False  # read-only for now (see `MilestoneOverlay.milestoneMoved`)
 
     def __init__(self, milestone: Milestone) -> None:
         self.milestone = milestone
@@ -133,12 +137,20 @@ class MilestoneMark:
 
 
 class MilestoneLines(pg.GraphicsObject):
-    """Every milestone line of one plot, drawn by one item across the whole height of the view."""
+    """Every milestone line of one plot, drawn by one item across the whole height of the view.
+
+    A line being dragged (`moving`) is drawn on its own over the picture of the others, so a
+    drag step repaints one line, not all of them.
+    """
+
+    dragged = Signal(object, float, bool)  # mark, x the pointer dragged it to, whether released
 
     def __init__(self) -> None:
         super().__init__()
         self.marks: list[MilestoneMark] = []
         self.hovered: MilestoneMark | None = None
+        self.moving: MilestoneMark | None = None
+        self._grab: tuple[MilestoneMark, float] | None = None  # the dragged mark, its offset from the pointer
         self._xs = np.empty(0)
         self._rect: QRectF | None = None
         self._image: QImage | None = None  # the lines as last drawn, in device pixels
@@ -149,6 +161,12 @@ class MilestoneLines(pg.GraphicsObject):
         self.marks = sorted(marks, key=lambda mark: mark.x)
         self._xs = np.array([mark.x for mark in self.marks], dtype=float)
         self._hover(None)
+        self.update()
+
+    def set_moving(self, mark: MilestoneMark | None) -> None:
+        """Draw `mark` (whose x is being changed) on its own; None when no line moves."""
+        self.moving = mark
+        self._xs = np.array([m.x for m in self.marks], dtype=float)
         self.update()
 
     def viewTransformChanged(self) -> None:
@@ -184,14 +202,16 @@ class MilestoneLines(pg.GraphicsObject):
             return
         to_device = painter.deviceTransform()
         area = to_device.mapRect(rect).toAlignedRect().adjusted(-2, -2, 2, 2)  # and the pens' reach
-        key = (area, to_device.m11(), to_device.dx(), [(m.x, m.colour) for m in self.marks], self.hovered)
+        key = (area, to_device.m11(), to_device.dx(),
+               [(m.x, m.colour, m.milestone.category, m.milestone.status) for m in self.marks
+                if m is not self.moving], self.hovered)
         if key != self._key or self._image is None:
             self._key = key
             self._image = QImage(area.size(), QImage.Format.Format_ARGB32_Premultiplied)
             self._image.fill(Qt.GlobalColor.transparent)
             cache = QPainter(self._image)
             cache.setTransform(to_device * QTransform.fromTranslate(-area.left(), -area.top()))
-            self._stroke(cache, rect)
+            self._stroke(cache, rect, skip=self.moving)
             cache.end()
         # World coordinates that are device pixels: undo what the painter adds after the world
         # transform (the widget's offset in the window, the screen's pixel ratio).
@@ -200,13 +220,33 @@ class MilestoneLines(pg.GraphicsObject):
         painter.setWorldTransform(after_world.inverted()[0])
         painter.drawImage(area.topLeft(), self._image)
         painter.restore()
+        if self.moving is not None:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            self._draw_line(painter, self.moving, rect, hovered=True)
 
-    def _stroke(self, painter: QPainter, rect: QRectF) -> None:
+    def _stroke(self, painter: QPainter, rect: QRectF, skip: MilestoneMark | None = None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # crisp, on whole pixels
         for mark in self.marks:
-            pen, hover = line_pens(mark.colour)
-            painter.setPen(hover if mark is self.hovered else pen)
-            painter.drawLine(QLineF(mark.x, rect.top(), mark.x, rect.bottom()))
+            if mark is not skip:
+                self._draw_line(painter, mark, rect, hovered=mark is self.hovered or mark is self.moving)
+
+    @staticmethod
+    def _draw_line(painter: QPainter, mark: MilestoneMark, rect: QRectF, hovered: bool) -> None:
+        """The line across the view and, at its top, its category's symbol (hollow when planned)
+        in pixels, the same size at any zoom."""
+        pen, hover = line_pens(mark.colour)
+        painter.setPen(hover if hovered else pen)
+        painter.drawLine(QLineF(mark.x, rect.top(), mark.x, rect.bottom()))
+        top = painter.transform().map(QPointF(mark.x, rect.bottom()))
+        painter.save()
+        painter.resetTransform()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.translate(round(top.x()) + 0.5, top.y() + SYMBOL_RADIUS + 2)
+        colour = QColor(mark.colour)
+        painter.setPen(QPen(colour, 1.2))
+        painter.setBrush(Qt.BrushStyle.NoBrush if mark.milestone.status == "planned" else colour)
+        painter.drawPath(category_shape(mark.milestone.category, SYMBOL_RADIUS))
+        painter.restore()
 
     def nearest(self, x: float) -> MilestoneMark | None:
         """The line within HOVER_PX pixels of `x` (view coordinates), if any."""
@@ -216,25 +256,51 @@ class MilestoneLines(pg.GraphicsObject):
         return self.marks[at] if abs(self._xs[at] - x) <= HOVER_PX * self.pixelWidth() else None
 
     def hoverEvent(self, event: HoverEvent) -> None:
-        self._hover(None if event.isExit() else self.nearest(event.pos().x()))
+        mark = None if event.isExit() else self.nearest(event.pos().x())
+        if mark is not None:
+            event.acceptDrags(Qt.MouseButton.LeftButton)  # a press here drags the line, not the view
+        self._hover(mark)
 
     def _hover(self, mark: MilestoneMark | None) -> None:
         if mark is not self.hovered:
             self.hovered = mark
-            self.setToolTip(mark.details if mark is not None else "")
+            self.setToolTip(mark.details + "\n" + _tr("Drag to move it") if mark is not None else "")
+            if mark is None:
+                self.unsetCursor()
+            else:
+                self.setCursor(Qt.CursorShape.SizeHorCursor)
             self.update()
+
+    def mouseDragEvent(self, event: MouseDragEvent) -> None:
+        """Drag the line pressed on (left button); a press away from every line pans the view."""
+        if event.button() != Qt.MouseButton.LeftButton:
+            event.ignore()
+            return
+        if event.isStart():
+            mark = self.nearest(event.buttonDownPos().x())
+            self._grab = None if mark is None else (mark, mark.x - event.buttonDownPos().x())
+        if self._grab is None:
+            event.ignore()
+            return
+        event.accept()
+        mark, offset = self._grab
+        if event.isFinish():
+            self._grab = None
+        self.dragged.emit(mark, event.pos().x() + offset, event.isFinish())
 
 
 class MilestoneOverlay(QObject):
     """The milestone lines of one plot."""
 
-    milestoneMoved = Signal(str, str)  # id, new date 'YYYY-MM-DD' (intent; lines are not movable yet)
+    milestoneDragged = Signal(str, float)  # id, the day (x) a line is dragged to; NaN: back (a preview)
+    milestoneMoved = Signal(str, str)  # id, the new date 'YYYY-MM-DD' a drag ended on (intent)
 
     def __init__(self, plot: pg.PlotItem, theme: Theme) -> None:
         super().__init__()
         self.plot = plot
         self.theme = theme
         self.lines = MilestoneLines()
+        self.lines.dragged.connect(self._on_line_dragged)
         plot.addItem(self.lines, ignoreBounds=True)
         self._marks: dict[str, MilestoneMark] = {}
         self._shown: list[Milestone] = []
@@ -251,6 +317,59 @@ class MilestoneOverlay(QObject):
 
     def line(self, ident: str) -> MilestoneMark:
         return self._marks[ident]
+
+    # --- dragging ------------------------------------------------------------------------------
+
+    def drag(self, ident: str, x: float) -> float:
+        """Show the milestone's line on the day nearest `x`, with that date in its label, and
+        announce it (`milestoneDragged`); returns the snapped x."""
+        snapped = day_of(x) * DAY
+        if self.preview(ident, snapped):
+            self.milestoneDragged.emit(ident, snapped)
+        return snapped
+
+    def finish_drag(self, ident: str, x: float) -> None:
+        """End a drag at `x`: the line shows the stored date again and, when the day changed,
+        the intent `milestoneMoved` asks for the move (the command then redraws the line)."""
+        snapped = self.drag(ident, x)
+        mark = self._marks.get(ident)
+        if mark is None:
+            return
+        self.preview(ident, math.nan)
+        self.milestoneDragged.emit(ident, math.nan)
+        if day_of(snapped) != day_of(milestone_x(mark.milestone)):
+            self.milestoneMoved.emit(ident, date_text(snapped))
+
+    def preview(self, ident: str, x: float) -> bool:
+        """Show a milestone's line at `x` while it is dragged, here or in another view; NaN puts
+        it back at its stored date. False when this plot does not show the milestone."""
+        mark = self._marks.get(ident)
+        if mark is None or not mark.visible:
+            return False
+        if math.isnan(x):
+            mark.x = milestone_x(mark.milestone)
+            mark.label.setText(mark.title)
+            self.lines.set_moving(None)
+            self._placed = ()
+            self.place_labels()
+            return True
+        mark.x = x
+        self.lines.set_moving(mark)
+        label = mark.label
+        label.setText(_tr("{date} · {title}").format(date=date_text(x), title=mark.title))
+        if label.scene() is None:
+            self.plot.addItem(label, ignoreBounds=True)
+        y0, y1 = self.plot.getViewBox().viewRange()[1]
+        label.setPos(x, y0 + LABEL_LEVEL * (y1 - y0))
+        label.setVisible(True)
+        return True
+
+    def _on_line_dragged(self, mark: MilestoneMark, x: float, finished: bool) -> None:
+        ident = mark.milestone.id
+        if finished:
+            self.finish_drag(ident, x)
+        else:
+            self.drag(ident, x)
 
     def update(self, milestones: Iterable[Milestone], family: set[str], categories: Iterable[str],
                window: tuple[float, float] | None, colours: dict[str, str], labels: dict[str, str],

@@ -119,7 +119,9 @@ class ChartArea(QWidget):
     """Every panel of the chart, its legend, and the series items of each entity."""
 
     pointClicked = Signal(str, str)  # entity, period
-    milestoneMoved = Signal(str, str)  # milestone id, new date
+    milestoneDragged = Signal(str, float)  # milestone id, x it is dragged to (NaN: released); a preview
+    milestoneMoved = Signal(str, str)  # milestone id, new date: a drag ended (intent)
+    xRangeChanged = Signal(float, float)  # the time axis now shows x0..x1 (calendar charts only)
 
     def __init__(self, tree: EntityTree, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -143,6 +145,7 @@ class ChartArea(QWidget):
         self._signature: tuple = ()
         self._ranges: list[tuple[tuple[float, float], tuple[float, float]]] = []
         self._context_actions: list[QAction] = []
+        self._syncing_x = False  # set_x_range is moving the axis: do not echo it
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -259,10 +262,13 @@ class ChartArea(QWidget):
             plot.getViewBox().sigRangeChanged.connect(self._place_race_labels)
             overlay = MilestoneOverlay(plot, self.theme)
             overlay.milestoneMoved.connect(self.milestoneMoved)
+            overlay.milestoneDragged.connect(self._on_milestone_dragged)
             baseline = pg.PlotDataItem(pen=None)
             plot.addItem(baseline)
             if self._panels:
                 plot.setXLink(self._panels[0].plot)
+            else:
+                plot.getViewBox().sigXRangeChanged.connect(self._on_x_range)
             self._panels.append(Panel(plan.key, plot, overlay, baseline))
         rows = math.ceil(len(plans) / columns)
         self.view.addItem(self.legend, row=rows, col=0, colspan=columns)
@@ -426,3 +432,37 @@ class ChartArea(QWidget):
             if where is not None:
                 return entity, *where
         return None
+
+    # --- the time axis and milestones shared with other views ----------------------------------
+
+    def is_calendar(self) -> bool:
+        """Whether the x axis is calendar time (every chart but the race, which counts days)."""
+        return self.data is not None and self.data.comparison.chart != "race"
+
+    def x_range(self) -> tuple[float, float]:
+        x0, x1 = self._panels[0].plot.getViewBox().viewRange()[0]
+        return float(x0), float(x1)
+
+    def set_x_range(self, x0: float, x1: float) -> None:
+        """Show x0..x1 (epoch seconds) on a calendar chart, as a linked view asks, without
+        echoing `xRangeChanged`; the race keeps its own axis."""
+        if not self.is_calendar() or not self._panels:
+            return
+        self._syncing_x = True
+        try:
+            self._panels[0].plot.getViewBox().setXRange(x0, x1, padding=0)
+        finally:
+            self._syncing_x = False
+
+    def _on_x_range(self, _view: object, x_range: tuple[float, float]) -> None:
+        if not self._syncing_x and self.is_calendar():
+            self.xRangeChanged.emit(float(x_range[0]), float(x_range[1]))
+
+    def preview_milestone(self, ident: str, x: float) -> None:
+        """Show a milestone's line at x in every panel while it is dragged (NaN: as stored)."""
+        for panel in self._panels:
+            panel.overlay.preview(ident, x)
+
+    def _on_milestone_dragged(self, ident: str, x: float) -> None:
+        self.preview_milestone(ident, x)  # the panel dragged in, and any other showing it
+        self.milestoneDragged.emit(ident, x)

@@ -6,6 +6,7 @@ stack, the project notifies, and `refresh` redraws everything from the project o
 
 from __future__ import annotations
 
+import pandas as pd
 from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QResizeEvent, QUndoStack
 from PySide6.QtWidgets import (
@@ -23,6 +24,7 @@ from evcompare.charts.data import ChartData, chart_data
 from evcompare.charts.labels import entity_labels
 from evcompare.charts.panels import ChartArea
 from evcompare.commands.comparison import SetComparison
+from evcompare.commands.milestones import MoveMilestones
 from evcompare.model.project import Project
 from evcompare.ui.about import show_about
 from evcompare.ui.controls import Controls
@@ -32,6 +34,7 @@ from evcompare.ui.file_actions import install_file_actions
 from evcompare.ui.kpi_cards import KpiCards
 from evcompare.ui.slides import install_slides
 from evcompare.ui.theming import Theme, apply_theme, get_theme
+from evcompare.ui.timeline import TimelineWidget
 
 DEFAULT_SIZE = (1440, 900)
 WHOLE_NUMBER_UNITS = {"vehicles", "CNY per vehicle"}
@@ -102,6 +105,12 @@ class MainWindow(QMainWindow):
         self.table = DataTable()
         self.table_dock = self._dock(self.tr("Data"), "dataDock", self.table,
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.timeline: TimelineWidget | None = None  # built when its dock is first shown
+        self.timeline_dock = self._dock(self.tr("Milestones"), "timelineDock", QWidget(),
+                                        Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.table_dock, self.timeline_dock)
+        self.table_dock.raise_()
+        self.timeline_dock.visibilityChanged.connect(self._on_timeline_visible)
         self.controls = Controls(dataset, self)
         self.addToolBar(self.controls.data_bar)
         self.addToolBarBreak()
@@ -116,6 +125,9 @@ class MainWindow(QMainWindow):
         self.picker.entitiesRequested.connect(lambda entities: self.request_change(entities=entities))
         self.controls.changeRequested.connect(lambda changes: self.request_change(**changes))
         self.chart.pointClicked.connect(self.on_point_clicked)
+        self.chart.milestoneMoved.connect(self.move_milestone)
+        self.chart.milestoneDragged.connect(self._on_chart_milestone_dragged)
+        self.chart.xRangeChanged.connect(self._on_chart_x_range)
         self.table.pointSelected.connect(self.on_row_selected)
         project.subscribe(self._on_project_changed)
 
@@ -156,6 +168,9 @@ class MainWindow(QMainWindow):
                                         self.focus_entity_search, "Ctrl+F")
         self.reset_view_action = self._action(self.tr("Reset view"), self.tr("Undo zooming and panning"),
                                               self.chart.reset_view, "Ctrl+0")
+        self.timeline_action = self._action(self.tr("Milestone timeline"),
+                                            self.tr("Show the milestone timeline under the charts"),
+                                            self.show_timeline, "Ctrl+Shift+M")
         self.reset_layout_action = self._action(self.tr("Reset layout"),
                                                 self.tr("Put toolbars and panels back where they started"),
                                                 self.reset_layout)
@@ -166,7 +181,7 @@ class MainWindow(QMainWindow):
         self.chart.add_context_action(self.open_source_action)
         self.table.view.addAction(self.open_source_action)
         self.addActions([self.undo_action, self.redo_action, self.quit_action, self.find_action,
-                         self.reset_view_action])
+                         self.reset_view_action, self.timeline_action])
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -195,8 +210,10 @@ class MainWindow(QMainWindow):
         view.addAction(self.reset_view_action)
         panels = view.addMenu(self.tr("Panels"))
         for toggle in (self.entity_dock.toggleViewAction(), self.table_dock.toggleViewAction(),
-                       controls.data_bar.toggleViewAction(), controls.view_bar.toggleViewAction()):
+                       self.timeline_dock.toggleViewAction(), controls.data_bar.toggleViewAction(),
+                       controls.view_bar.toggleViewAction()):
             panels.addAction(toggle)
+        view.addAction(self.timeline_action)
         view.addAction(self.reset_layout_action)
         bar.addMenu(self.tr("&Help")).addAction(self.about_action)
 
@@ -222,8 +239,15 @@ class MainWindow(QMainWindow):
         self.project = project
         project.subscribe(self._on_project_changed)
         self.selected = None
+        had_timeline = self.timeline is not None
+        if self.timeline is not None:  # bound to the old document's milestones
+            self.timeline.deleteLater()
+            self.timeline = None
+            self.timeline_dock.setWidget(QWidget())
         self.refresh()
         self.slides.follow_project()
+        if had_timeline:
+            self.ensure_timeline()
 
     def _on_project_changed(self, what: str) -> None:
         if what != "comparison":
@@ -268,6 +292,60 @@ class MainWindow(QMainWindow):
         self._update_source_action()
         shown = self.tr(" vs ").join(names[e] for e in c.entities) or self.tr("nothing selected")
         self.setWindowTitle(self.tr("{entities} — evcompare").format(entities=shown))
+
+    # --- milestones ----------------------------------------------------------------------------
+
+    def show_timeline(self) -> TimelineWidget:
+        """Show and raise the milestone timeline (built on first use)."""
+        self.timeline_dock.show()
+        self.timeline_dock.raise_()
+        return self.ensure_timeline()
+
+    def ensure_timeline(self) -> TimelineWidget:
+        """The timeline editor over the project's milestones, linked to the charts' time axis.
+
+        Built when first shown, not at start-up: it costs about as much as the charts."""
+        if self.timeline is None:
+            timeline = self.timeline = TimelineWidget(self.project, self.undo_stack)
+            timeline.xRangeChanged.connect(self.chart.set_x_range)
+            timeline.milestoneDragged.connect(self.chart.preview_milestone)
+            timeline.categoriesChanged.connect(
+                lambda categories: self.request_change(milestone_categories=categories))
+            self.timeline_dock.setWidget(timeline)
+            self._sync_timeline_range()
+        return self.timeline
+
+    def _sync_timeline_range(self) -> None:
+        if self.timeline is not None and self.chart.is_calendar():
+            self.timeline.set_x_range(*self.chart.x_range())
+
+    def _on_timeline_visible(self, visible: bool) -> None:
+        """Build the timeline when first shown; a hidden one is not kept in step with the charts'
+        axis (that costs every redraw), so it catches up when shown."""
+        if visible:
+            self.ensure_timeline()
+            self._sync_timeline_range()
+
+    def _on_chart_x_range(self, x0: float, x1: float) -> None:
+        if self.timeline is not None and self.timeline.isVisible():
+            self.timeline.set_x_range(x0, x1)
+
+    def _on_chart_milestone_dragged(self, ident: str, x: float) -> None:
+        if self.timeline is not None:
+            self.timeline.preview_move(ident, x)
+
+    def move_milestone(self, ident: str, date: str) -> None:
+        """A marker dragged on a chart to `date`: one undoable move (the timeline follows)."""
+        store = self.project.milestones
+        if ident not in store:
+            return
+        days = (pd.Timestamp(date) - store[ident].timestamp).days
+        if not days:
+            return
+        try:
+            self.undo_stack.push(MoveMilestones(store, [ident], days))
+        except ValueError as exc:
+            self.statusBar().showMessage(str(exc), 5000)
 
     # --- selection -----------------------------------------------------------------------------
 
@@ -322,9 +400,10 @@ class MainWindow(QMainWindow):
 
     def reset_layout(self) -> None:
         self.restoreState(self._default_state)
-        for dock in (self.entity_dock, self.table_dock):
+        for dock in (self.entity_dock, self.table_dock, self.timeline_dock):
             dock.setFloating(False)
             dock.show()
+        self.table_dock.raise_()
         self.resize(*DEFAULT_SIZE)
         if self.remember_layout:
             stored = settings()

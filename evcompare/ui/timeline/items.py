@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsItem,
@@ -27,53 +27,14 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
 )
 
-from evcompare.charts.data import epoch_seconds
+from evcompare.charts.data import DAY, date_text, day_of, epoch_seconds
+from evcompare.charts.symbols import RADIUS, category_shape
 from evcompare.model.milestones import Milestone
 
-DAY = 86_400.0
-RADIUS = 5.0  # marker half-size in pixels
 EDGE_GRIP = 5.0  # pixels either side of a span's ends that resize it instead of moving it
 LABEL_GAP = 6.0  # pixels kept free between a label and the next marker in its row
 MIN_LABEL = 50.0  # narrower than this, an elided label says nothing: show the marker alone
 MAX_ROWS = 3
-
-
-def day_of(x: float) -> int:
-    """The day (days since 1970-01-01) nearest to an x position."""
-    return round(x / DAY)
-
-
-def date_text(x: float) -> str:
-    return pd.Timestamp(day_of(x) * DAY, unit="s").strftime("%Y-%m-%d")
-
-
-def _polygon(radii: list[float], turn: float) -> QPainterPath:
-    """A closed polygon centred on (0, 0): vertices evenly spaced, the first at angle `turn`."""
-    step = 2 * math.pi / len(radii)
-    path = QPainterPath()
-    path.addPolygon(QPolygonF([QPointF(r * math.cos(turn + k * step), r * math.sin(turn + k * step))
-                               for k, r in enumerate(radii)]))
-    path.closeSubpath()
-    return path
-
-
-def _circle(radius: float) -> QPainterPath:
-    path = QPainterPath()
-    path.addEllipse(QPointF(0, 0), radius * 0.9, radius * 0.9)
-    return path
-
-
-def category_shape(category: str, radius: float = RADIUS) -> QPainterPath:
-    """The marker outline of a category, centred on (0, 0); also used for the filter icons."""
-    shapes = {
-        "launch": lambda: _polygon([radius * 1.15] * 4, 0.0),  # diamond
-        "production": lambda: _circle(radius),
-        "financial": lambda: _polygon([radius * 1.05] * 4, math.pi / 4),  # square
-        "corporate": lambda: _polygon([radius * 1.1] * 3, -math.pi / 2),  # triangle, point up
-        "alliance": lambda: _polygon([radius * 1.05] * 6, 0.0),  # hexagon
-        "target": lambda: _polygon([radius * 1.3, radius * 0.6] * 5, -math.pi / 2),  # star
-    }
-    return shapes.get(category, shapes["production"])()
 
 
 class ItemStyle:

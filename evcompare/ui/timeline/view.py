@@ -15,6 +15,7 @@ Ctrl+D (duplicate), Enter (edit), Left/Right (a day earlier or later), Escape.
 
 from __future__ import annotations
 
+import math
 import weakref
 from collections import Counter
 from collections.abc import Iterable
@@ -36,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evcompare.charts.data import epoch_seconds
+from evcompare.charts.data import DAY, date_text, day_of, epoch_seconds
 from evcompare.charts.labels import category_labels
 from evcompare.charts.milestone_overlay import milestone_details
 from evcompare.commands.milestones import AddMilestones, EditMilestone, MoveMilestones, RemoveMilestones
@@ -45,14 +46,11 @@ from evcompare.model.project import Project
 from evcompare.ui.theming import get_theme, style_plot
 from evcompare.ui.timeline.dialog import MilestoneDialog, export_milestones_file, import_milestones_file
 from evcompare.ui.timeline.items import (
-    DAY,
     RADIUS,
     DragSignals,
     ItemStyle,
     MilestoneItem,
     category_shape,
-    date_text,
-    day_of,
     layout_lane,
 )
 from evcompare.ui.timeline.lanes import Lane, LaneModel
@@ -142,6 +140,7 @@ class TimelineWidget(QWidget):
     xRangeChanged = Signal(float, float)  # the user zoomed or panned (epoch seconds)
     selectionChanged = Signal(list)  # selected milestone ids
     categoriesChanged = Signal(tuple)  # the category filter, changed from the toolbar
+    milestoneDragged = Signal(str, float)  # id, start x it is dragged to; NaN when released (a preview)
 
     def __init__(self, project: Project, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -789,8 +788,26 @@ class TimelineWidget(QWidget):
             return True
         return False
 
+    def preview_move(self, ident: str, x: float) -> None:
+        """Show a milestone at start x while it is dragged in another view (NaN: as stored)."""
+        item = self._items.get(ident)
+        if item is None:
+            return
+        if math.isnan(x):
+            item.cancel_drag()
+            return
+        self._carrying = True  # a preview moves this item only
+        try:
+            item.begin_drag("move")
+            item.drag_to(x)
+        finally:
+            self._carrying = False
+
     def _on_item_dragged(self, item: MilestoneItem, mode: str, x: float) -> None:
-        """Carry the other selected items along when one of them is moved."""
+        """Announce the drag to linked views; carry the other selected items along when one of
+        them is moved."""
+        if mode != "end" and not self._carrying:
+            self.milestoneDragged.emit(item.milestone.id, x)
         if mode != "move" or not item.selected or self._carrying:
             return
         self._carrying = True  # a companion's own drag signal must not carry the others again
@@ -824,6 +841,7 @@ class TimelineWidget(QWidget):
         for ident in [milestone.id, *ids]:  # after a command they already show the stored dates
             if ident in self._items:
                 self._items[ident].cancel_drag()
+            self.milestoneDragged.emit(ident, math.nan)
 
     def _on_hover(self, ev) -> None:
         if ev.isExit():
