@@ -97,8 +97,8 @@ def test_new_names_are_the_layers_own_entities_and_known_ones_can_be_shown(make_
     assert "new entities: Foo Motors" in shown[0].summary.text()
     panel = window.document.layers
     foo, luxeed = panel.entity_item("mine", "Foo Motors"), panel.entity_item("mine", "Luxeed")
-    assert not foo.flags() & Qt.ItemFlag.ItemIsEnabled
-    assert "only entities of the entity list" in foo.toolTip(0)
+    assert foo.flags() & Qt.ItemFlag.ItemIsUserCheckable
+    assert "this layer's own entity" in foo.toolTip(0)
     luxeed.setCheckState(0, Qt.CheckState.Checked)
     assert window.project.comparison.entities == ("Xiaomi", "HIMA", "Luxeed")
     assert window.picker.checked() == ("Xiaomi", "HIMA", "Luxeed")

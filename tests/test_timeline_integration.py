@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 import pytest
+from gui_windows import window_factory
 from PySide6.QtCore import QPointF, Qt
 
 from evcompare.charts.data import DAY, epoch_seconds
@@ -15,7 +16,6 @@ from evcompare.charts.panels import Panel
 from evcompare.model.comparison import Comparison
 from evcompare.model.project import Project
 from evcompare.ui.main_window import MainWindow
-from tests.gui_windows import window_factory
 
 YU7_LAUNCH = "m-a4d8c81aa1"  # 'YU7 SUV launch', 2025-06-26, a Xiaomi YU7 milestone
 SU7_LAUNCH = "m-fbace0170d"  # 2024-03-28: Xiaomi's day 0 in the race

@@ -15,6 +15,7 @@ import pandas as pd
 
 from evcompare.model import metrics
 from evcompare.model.comparison import Comparison
+from evcompare.model.entities import EntityTree
 from evcompare.model.figures import Figure
 from evcompare.model.project import Project
 from evcompare.model.race import RaceResult, days_to, launch_milestone, race_curve
@@ -45,8 +46,9 @@ def date_text(x: float) -> str:
 class EntityRows:
     """One entity's points in drawing order; `width` is each period's length in x units.
 
-    `qualifiers` (exact / over / approx, '' for a gap) and `disputed` (sources disagree) repeat
-    what the figures say as arrays, so drawing never walks the figures one by one.
+    `qualifiers` (exact / over / approx, '' for a gap), `disputed` (sources disagree) and `user`
+    (the user's own figures; None: none is) repeat what the figures say as arrays, so drawing
+    never walks the figures one by one.
     """
 
     entity: str
@@ -57,6 +59,7 @@ class EntityRows:
     figures: Sequence[Figure]
     qualifiers: np.ndarray
     disputed: np.ndarray
+    user: np.ndarray | None = None
 
     def index(self, period: str) -> int | None:
         try:
@@ -73,16 +76,23 @@ class ChartData:
     unit: str
     percent: bool
     crossings: dict[str, list[RaceResult]] = field(default_factory=dict)
+    entities: EntityTree | None = None  # the dataset's, with its layers' own entities
+
+    @property
+    def has_user_figures(self) -> bool:
+        """Whether any point drawn is a user figure (the legend then explains its symbol)."""
+        return any(r.user is not None and (r.user & np.isfinite(r.y)).any() for r in self.rows.values())
 
 
 def chart_data(project: Project) -> ChartData:
     """Everything the views need for the project's current comparison (one metrics pass)."""
     c = project.comparison
     ds = project.dataset
-    unit = next((u for e in c.entities if (u := ds.unit(e, c.measure))), "")
+    drawable = _drawable(project)
+    unit = next((u for e in drawable if (u := ds.unit(e, c.measure))), "")
     if c.chart == "race":
         return _race_data(project, unit)
-    frame = metrics.table(ds, c.entities, c.measure, c.metric, c.freq, c.start,
+    frame = metrics.table(ds, drawable, c.measure, c.metric, c.freq, c.start,
                           c.end or project.latest_month())
     months = frame["start"].to_numpy().astype("datetime64[M]")
     starts = months.astype("datetime64[s]").astype(float)
@@ -92,13 +102,21 @@ def chart_data(project: Project) -> ChartData:
         frame["figure"].tolist()
     qualifiers = frame["qualifier"].to_numpy(dtype=object)
     disputed = frame["conflicts"].to_numpy() > 0
+    user = np.fromiter((f.user for f in figures), dtype=bool, count=len(figures))
     rows = {}
     for entity in dict.fromkeys(entities):
         at = np.flatnonzero(entities == entity)
         part = slice(at[0], at[-1] + 1)  # metrics.table keeps each entity's rows together
         rows[entity] = EntityRows(entity, periods[part], starts[part], values[part], widths[part],
-                                  figures[part], qualifiers[part], disputed[part])
-    return ChartData(c, frame, rows, unit, c.metric in metrics.PERCENT_METRICS)
+                                  figures[part], qualifiers[part], disputed[part], user[part])
+    return ChartData(c, frame, rows, unit, c.metric in metrics.PERCENT_METRICS, entities=ds.entities)
+
+
+def _drawable(project: Project) -> list[str]:
+    """The comparison's entities the data has: one a data layer named is gone with the layer
+    (or its file's new version) until undo brings it back."""
+    known = project.dataset.entities
+    return [e for e in project.comparison.entities if e in known]
 
 
 def _race_data(project: Project, unit: str) -> ChartData:
@@ -106,7 +124,7 @@ def _race_data(project: Project, unit: str) -> ChartData:
     ds = project.dataset
     stones = list(project.milestones)
     parts, rows, crossings = [], {}, {}
-    for entity in c.entities:
+    for entity in _drawable(project):
         launch = launch_milestone(ds, entity, stones)
         curve = race_curve(ds, entity, c.measure, stones)
         if launch is None or curve.empty:
@@ -116,10 +134,12 @@ def _race_data(project: Project, unit: str) -> ChartData:
         figures = curve["figure"].tolist()
         qualifiers = np.array(["" if f.missing else f.qualifier for f in figures], dtype=object)
         disputed = np.array([bool(f.conflicts) for f in figures], dtype=bool)
+        user = np.array([f.user for f in figures], dtype=bool)
         rows[entity] = EntityRows(entity, part["period"].tolist(), days,
                                   curve["value"].to_numpy(dtype=float),
-                                  np.diff(days, prepend=days[0] - 30.0), figures, qualifiers, disputed)
+                                  np.diff(days, prepend=days[0] - 30.0), figures, qualifiers, disputed,
+                                  user)
         crossings[entity] = [days_to(ds, entity, units, c.measure, stones) for units in c.race_units]
         parts.append(part)
     frame = pd.concat(parts, ignore_index=True) if parts else metrics.table(ds, [], c.measure)
-    return ChartData(c, frame, rows, unit, False, crossings)
+    return ChartData(c, frame, rows, unit, False, crossings, ds.entities)

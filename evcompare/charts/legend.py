@@ -12,6 +12,7 @@ import math
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, Qt
 
+from evcompare.charts.series import USER_EXTRA_PX, user_pen_brush
 from evcompare.ui.theming import Theme, point_pen_brush
 
 SAMPLE_PX = 20  # the width pyqtgraph draws an entry's sample in
@@ -25,10 +26,12 @@ def _qualifier_entries() -> list[tuple[str, str]]:
     return [("exact", _tr("exact")), ("over", _tr("≥ lower bound")), ("approx", _tr("≈ approximate"))]
 
 
-def _key_entries(milestones_shown: bool) -> list[tuple[str, str]]:
-    """(kind, name) of the symbol key after the entities: qualifiers, ring, milestone, gap."""
+def _key_entries(milestones_shown: bool, user_shown: bool) -> list[tuple[str, str]]:
+    """(kind, name) of the symbol key after the entities: qualifiers, the user's figures, ring,
+    milestone, gap."""
+    user = [("user", _tr("User figure"))] if user_shown else []
     milestone = [("milestone", _tr("milestone"))] if milestones_shown else []
-    return [*_qualifier_entries(), ("ring", _tr("sources disagree")), *milestone,
+    return [*_qualifier_entries(), *user, ("ring", _tr("sources disagree")), *milestone,
             ("gap", _tr("gap = no figure"))]
 
 
@@ -50,9 +53,11 @@ class ChartLegend(pg.LegendItem):
         self.setPen(None)
 
     def show_entries(self, entries: list[tuple[pg.GraphicsObject, str]], theme: Theme,
-                     milestones_shown: bool) -> None:
-        """List (sample item, name) pairs, then the symbol key; no-op if unchanged."""
-        signature = (tuple((id(item), name) for item, name in entries), theme.name, milestones_shown)
+                     milestones_shown: bool, user_shown: bool = False) -> None:
+        """List (sample item, name) pairs, then the symbol key (its "User figure" entry only
+        when `user_shown`: a point drawn is one); no-op if unchanged."""
+        signature = (tuple((id(item), name) for item, name in entries), theme.name, milestones_shown,
+                     user_shown)
         if signature == self._signature:
             return
         self._signature = signature
@@ -64,7 +69,8 @@ class ChartLegend(pg.LegendItem):
             self.items, self._made, self._made_for = [], {}, made_for
             self.setLabelTextColor(theme.plot_foreground)
         wanted = [((id(item), name), item, name) for item, name in entries]
-        wanted += [(("key", kind, name), None, name) for kind, name in _key_entries(milestones_shown)]
+        wanted += [(("key", kind, name), None, name)
+                   for kind, name in _key_entries(milestones_shown, user_shown)]
         shown = [self._entry(key, item, name) for key, item, name in wanted]
         for pair in self.items:
             if pair not in shown:
@@ -94,7 +100,8 @@ class ChartLegend(pg.LegendItem):
         return pair
 
     def _key_sample(self, kind: str) -> pg.GraphicsObject:
-        """What the symbol key draws for a qualifier, the ring, the milestone line or a gap."""
+        """What the symbol key draws for a qualifier, a user figure, the ring, the milestone line
+        or a gap."""
         theme = self.theme
         if kind == "ring":
             return pg.ScatterPlotItem(symbol="o", pen=pg.mkPen(theme.plot_foreground, width=1.2),
@@ -103,8 +110,13 @@ class ChartLegend(pg.LegendItem):
             return pg.PlotDataItem(pen=pg.mkPen(theme.text_muted, width=1.2, style=Qt.PenStyle.DashLine))
         if kind == "gap":
             return pg.PlotDataItem(pen=None)
-        symbol, pen, brush = point_pen_brush(kind, theme.plot_foreground, theme)
-        return pg.ScatterPlotItem(symbol=symbol, pen=pen, brush=brush, size=theme.marker_size)
+        if kind == "user":
+            symbol, pen, brush = user_pen_brush("exact", theme.plot_foreground, theme)
+            size = theme.marker_size + USER_EXTRA_PX
+        else:
+            symbol, pen, brush = point_pen_brush(kind, theme.plot_foreground, theme)
+            size = theme.marker_size
+        return pg.ScatterPlotItem(symbol=symbol, pen=pen, brush=brush, size=size)
 
     def fit(self, width: float) -> None:
         """Use as few rows as fit `width` pixels, with entries spread evenly over them."""

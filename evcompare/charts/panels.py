@@ -46,12 +46,13 @@ class PanelPlan:
 def plan_panels(comparison: Comparison, tree: EntityTree) -> list[PanelPlan]:
     """Which entities go in which panel: one panel, one per group (Xiaomi | HIMA), or one each."""
     names = entity_labels(tree, comparison.language)
-    if comparison.layout == "overlay" or not comparison.entities:
-        return [PanelPlan("all", "", comparison.entities)]
+    shown = tuple(e for e in comparison.entities if e in tree)  # a layer's own goes with its layer
+    if comparison.layout == "overlay" or not shown:
+        return [PanelPlan("all", "", shown)]
     if comparison.layout == "multiples":
-        return [PanelPlan(e, names[e], (e,)) for e in comparison.entities]
+        return [PanelPlan(e, names[e], (e,)) for e in shown]
     groups: dict[str, list[str]] = {}
-    for entity in comparison.entities:
+    for entity in shown:
         groups.setdefault(tree.group_of(entity), []).append(entity)
     return [PanelPlan(group, names[group], tuple(members)) for group, members in groups.items()]
 
@@ -158,11 +159,13 @@ class ChartArea(QWidget):
 
     def series(self, entity: str) -> ChartSeries:
         """The entity's series, made on first use and kept for the life of the chart."""
+        colour = self.tree[entity].colour
         series = self._series.get(entity)
         if series is None:
-            series = ChartSeries(entity, self.tree[entity].colour, self.theme)
+            series = ChartSeries(entity, colour, self.theme)
             series.pointClicked.connect(self.pointClicked)
             self._series[entity] = series
+        series.set_colour(colour)  # a layer's own entity may have another colour after layers change
         return series
 
     def shown_series(self) -> dict[str, ChartSeries]:
@@ -187,6 +190,8 @@ class ChartArea(QWidget):
         c = data.comparison
         self.data = data
         self._apply_theme(theme)
+        if data.entities is not None:  # the project's entities now, its data layers' own included
+            self.tree = data.entities
         plans = plan_panels(c, self.tree)
         axis_kind = axes.DAYS if c.chart == "race" else axes.TIME
         signature = (c.layout, axis_kind, tuple(p.key for p in plans))
@@ -210,7 +215,7 @@ class ChartArea(QWidget):
         entries = [(self._series[e].bars if c.chart == "bars" else self._series[e].curve, names[e])
                    for e in c.entities if e in placed]
         self.legend.show_entries(entries, self.theme, axis_kind == axes.TIME and any(
-            p.overlay.shown() for p in self._panels))
+            p.overlay.shown() for p in self._panels), data.has_user_figures)
         self._settle()
 
     def _settle(self) -> None:

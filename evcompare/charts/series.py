@@ -1,9 +1,10 @@
 """One entity's graphics: every item made once, then moved between panels and fed with setData.
 
 A series draws its figures honestly: a missing period is NaN and breaks the line
-(`connect='finite'`), each point's symbol says its qualifier (theming.point_pen_brush), a ring
-marks figures whose sources disagree, and the tooltip tells value, qualifier, coverage,
-whether it was derived, and the source.
+(`connect='finite'`), each point's symbol says its qualifier (theming.point_pen_brush) and
+whether it is the user's own figure (a star, `user_pen_brush`), a ring marks figures whose
+sources disagree, and the tooltip tells value, qualifier, coverage, whether it was derived,
+and the source.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from functools import cache
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QObject, QRectF, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QCoreApplication, QObject, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QPen
 
 from evcompare.charts.data import EntityRows
 from evcompare.charts.race import crossing_tooltip, race_text
@@ -27,6 +28,10 @@ from evcompare.ui.theming import Theme, point_pen_brush
 # Points beyond which a series is drawn as a clipped, peak-downsampled line with symbols only
 # on figures that are not exact (ten years of daily figures; the bundled data has ~30 a series).
 LONG_SERIES = 2_000
+# The user's own figure (an import or an override): a star, a little larger than a point so
+# its points read as stars. Not the race marks' diamond; milestone symbols sit atop their lines.
+USER_SYMBOL = "star"
+USER_EXTRA_PX = 6
 
 
 def _tr(text: str) -> str:
@@ -51,6 +56,20 @@ def readable_colour(colour: str, theme: Theme) -> str:
     if QColor(theme.plot_background).lightness() < 128 and shown.lightness() < 100:
         shown = shown.lighter(190)
     return shown.name()
+
+
+@cache
+def user_pen_brush(qualifier: str, colour: str, theme: Theme) -> tuple[str, QPen, QBrush]:
+    """(symbol, pen, brush) of a user figure's point, shared by the chart and its legend.
+
+    The shape says whose figure it is; the fill says how exact, as for any point: filled for
+    exact (outlined in the background colour so it stands out of its line), hollow for a lower
+    bound, dotted for an approximation.
+    """
+    _symbol, pen, brush = point_pen_brush(qualifier, colour, theme)
+    if brush.style() != Qt.BrushStyle.NoBrush:
+        pen = pg.mkPen(theme.plot_background, width=theme.line_width)
+    return USER_SYMBOL, pen, brush
 
 
 def value_text(figure: Figure, percent: bool, signed: bool = False) -> str:
@@ -182,6 +201,14 @@ class ChartSeries(QObject):
         if self.fill.curves[0] is not upper or self.fill.curves[1] is not lower:
             self.fill.setCurves(upper, lower)
 
+    def set_colour(self, colour: str) -> None:
+        """Take another colour (a layer's own entity can get another one when layers change)."""
+        if colour != self.colour:
+            self.colour = colour
+            self.set_theme(self.theme)
+            if self.rows is not None:
+                self._set_points(self.shown_x, self.shown_y)
+
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
         self.shown_colour = readable_colour(self.colour, theme)
@@ -230,22 +257,28 @@ class ChartSeries(QObject):
             self.show_crossings([])
 
     def _set_points(self, x: np.ndarray, y: np.ndarray) -> None:
-        """A symbol per figure saying its qualifier, a ring where sources disagree.
+        """A symbol per figure saying its qualifier and whether it is the user's, a ring where
+        sources disagree.
 
         A long series (daily figures over years) is a line: only the figures that are not exact
-        keep a symbol, since thousands of symbols would merge into a band and cost seconds.
+        or are the user's keep a symbol, since thousands of symbols would merge into a band and
+        cost seconds.
         """
-        assert self.rows is not None
+        rows = self.rows
+        assert rows is not None
         finite = np.isfinite(y)
-        marked = finite & (self.rows.qualifiers != "exact") if len(y) > LONG_SERIES else finite
+        user = rows.user if rows.user is not None else np.zeros(len(y), dtype=bool)
+        marked = finite & ((rows.qualifiers != "exact") | user) if len(y) > LONG_SERIES else finite
         at = np.flatnonzero(marked)
-        qualifiers = self.rows.qualifiers[at]
-        styles = {q: point_pen_brush(q, self.shown_colour, self.theme) for q in set(qualifiers)}
-        shown = [styles[q] for q in qualifiers]
-        self.points.setData(x=x[at], y=y[at], data=at, size=self.theme.marker_size,
+        keys = list(zip(rows.qualifiers[at], user[at], strict=True))
+        styles = {(q, mine): (user_pen_brush if mine else point_pen_brush)(q, self.shown_colour, self.theme)
+                  for q, mine in set(keys)}
+        shown = [styles[key] for key in keys]
+        size = self.theme.marker_size + USER_EXTRA_PX * user[at]
+        self.points.setData(x=x[at], y=y[at], data=at, size=size,
                             symbol=[s[0] for s in shown], pen=[s[1] for s in shown],
                             brush=[s[2] for s in shown])
-        disputed = np.flatnonzero(finite & self.rows.disputed)
+        disputed = np.flatnonzero(finite & rows.disputed)
         if len(disputed) or len(self.badges.data):
             self.badges.setData(x=x[disputed], y=y[disputed])
 

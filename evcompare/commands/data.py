@@ -1,10 +1,12 @@
 """Undoable edits of the user's figures: data layers (imports) and overrides of single periods.
 
 Each command keeps what the project handed back when it changed, so undo restores exactly
-that. A linked layer's import settings (which column holds which field) travel with the
-project in `project.visual[LINKS_KEY]`, so the link can read the file again after the project
-is reopened. Reloads of a linked file are not commands: they are the file's change, not the
-user's edit (see `evcompare.ui.live_link`).
+that. A layer's own entities (names the entity list does not have) go with it: a command
+that removes or replaces a layer first takes those it no longer names out of the comparison,
+in the same undo step. A linked layer's import settings (which column holds which field)
+travel with the project in `project.visual[LINKS_KEY]`, so the link can read the file again
+after the project is reopened. Reloads of a linked file are not commands: they are the file's
+change, not the user's edit (see `evcompare.ui.live_link`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
 from evcompare.io.tabular_import import FIELDS
+from evcompare.model.comparison import Comparison
 from evcompare.model.figures import QUALIFIER_SIGN
 from evcompare.model.project import DataLayer, FigureKey, Override, Project
 
@@ -70,6 +73,20 @@ def _set_link(project: Project, name: str, link: LinkSettings | None) -> LinkSet
     return previous
 
 
+def _hide_vanishing(project: Project, layers: list[DataLayer]) -> Comparison | None:
+    """Take out of the comparison the layer-only entities that `layers` (what the project's
+    layers are about to be) no longer name, before the data loses them, so no view is ever
+    asked to draw an entity the data does not have. Returns the comparison replaced (for
+    undo to put back after the layers), None when nothing had to go."""
+    staying = {e.id for e in project.layer_entities(layers)}
+    going = {e.id for e in project.layer_entities()} - staying
+    comparison = project.comparison
+    if not going.intersection(comparison.entities):
+        return None
+    return project.set_comparison(comparison.replace(
+        entities=tuple(e for e in comparison.entities if e not in going)))
+
+
 class AddLayer(QUndoCommand):
     """Add an imported layer (replacing one of the same name); undo takes it out again."""
 
@@ -81,18 +98,24 @@ class AddLayer(QUndoCommand):
         self.link = link
         self.replaced: DataLayer | None = None
         self.replaced_link: LinkSettings | None = None
+        self.shown: Comparison | None = None  # the comparison before its vanishing entities went
         self.setText(_tr("Import {name}").format(name=layer.name))
 
     def redo(self) -> None:
+        others = [layer for layer in self.project.layers if layer.name != self.layer.name]
+        self.shown = _hide_vanishing(self.project, [*others, self.layer])
         self.replaced_link = _set_link(self.project, self.layer.name, self.link)
         self.replaced = self.project.add_layer(self.layer)
 
     def undo(self) -> None:
         # Kept as the project had it, so redo brings back what live reloads made of it.
-        self.layer = self.project.remove_layer(self.layer.name)
         self.link = _set_link(self.project, self.layer.name, self.replaced_link)
-        if self.replaced is not None:
-            self.project.add_layer(self.replaced)
+        if self.replaced is not None:  # put back in one change: no moment without the layer
+            self.layer = self.project.add_layer(self.replaced)
+        else:
+            self.layer = self.project.remove_layer(self.layer.name)
+        if self.shown is not None:
+            self.project.set_comparison(self.shown)
 
 
 class RemoveLayer(QUndoCommand):
@@ -102,15 +125,20 @@ class RemoveLayer(QUndoCommand):
         self.name = name
         self.layer: DataLayer | None = None
         self.link: LinkSettings | None = None
+        self.shown: Comparison | None = None  # the comparison before the layer's entities went
         self.setText(_tr("Remove layer {name}").format(name=name))
 
     def redo(self) -> None:
+        self.shown = _hide_vanishing(self.project, [layer for layer in self.project.layers
+                                                    if layer.name != self.name])
         self.link = _set_link(self.project, self.name, None)
         self.layer = self.project.remove_layer(self.name)
 
     def undo(self) -> None:
         _set_link(self.project, self.name, self.link)
         self.project.add_layer(self.layer)
+        if self.shown is not None:
+            self.project.set_comparison(self.shown)
 
 
 def _figure_text(override: Override) -> str:

@@ -64,6 +64,7 @@ def choose(rows: list[Observation]) -> Figure:
         sources=(best.source,),
         alternatives=tuple(r for r in ranked if r is not best),
         note="user figure" if best.user else ("measure unclear" if best.measure_unclear else ""),
+        user=best.user,
     )
 
 

@@ -1,11 +1,17 @@
-"""The entity tree: Xiaomi and its models, HIMA and its brands and models, partner makers."""
+"""The entity tree: Xiaomi and its models, HIMA and its brands and models, partner makers,
+and the entities only the user's data layers name (BYD from an imported table)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pandas as pd
+
+# Paul Tol's muted palette without the colours entities.csv uses: readable by colour-blind
+# readers, and a layer's entity is not mistaken for a bundled one.
+LAYER_COLOURS = ("#CC6677", "#117733", "#AA4499", "#999933", "#44AA99", "#DDCC77")
 
 
 @dataclass(frozen=True)
@@ -14,7 +20,7 @@ class Entity:
     name_en: str
     name_zh: str
     parent: str
-    kind: str  # group / brand / model / maker
+    kind: str  # group / brand / model / maker / layer (named only by a data layer)
     partner_oem: str
     joined_hima: str
     first_model: str
@@ -57,6 +63,11 @@ class EntityTree:
     def get(self, ident: str) -> Entity | None:
         return self._by_id.get(ident)
 
+    def with_entities(self, extra: Iterable[Entity]) -> EntityTree:
+        """This tree followed by `extra` (a data layer's own entities); an id already here keeps
+        its entity."""
+        return EntityTree([*self, *(e for e in extra if e.id not in self._by_id)])
+
     def roots(self) -> list[Entity]:
         return [e for e in self if not e.parent]
 
@@ -91,3 +102,25 @@ class EntityTree:
                 raise KeyError(f"unknown entity {name!r} (known: {known})")
             found.append(entity)
         return found
+
+
+def layer_entities(names: Iterable[str], tree: EntityTree) -> list[Entity]:
+    """An entity for each name `tree` does not know, as data layers name them (the id and the
+    display name are the name as imported).
+
+    Each gets a colour no entity of `tree` has, picked from the name (crc32, not `hash`, which
+    changes from run to run) so BYD keeps its colour from session to session; a name whose
+    colour an earlier one took gets the next free one.
+    """
+    taken = {e.colour.upper() for e in tree}
+    palette = [c for c in LAYER_COLOURS if c not in taken] or list(LAYER_COLOURS)
+    made: list[Entity] = []
+    for name in dict.fromkeys(n for n in names if n not in tree):
+        used = {e.colour for e in made}
+        first = zlib.crc32(name.encode("utf-8")) % len(palette)
+        turn = palette[first:] + palette[:first]
+        colour = next((c for c in turn if c not in used), turn[0])
+        made.append(Entity(id=name, name_en=name, name_zh="", parent="", kind="layer", partner_oem="",
+                           joined_hima="", first_model="", first_model_launch="", launch_milestone="",
+                           colour=colour))
+    return made

@@ -2,7 +2,9 @@
 
 Arithmetic on figures is honest: a missing part is missing (never zero), a sum with a missing
 or "over" part is a lower bound, a ratio of non-exact inputs is approximate, and every
-derived figure carries the sources of its inputs.
+derived figure carries the sources of its inputs. A figure made from any of the user's own
+figures (an import or an override) is a user figure too: a quarter summed from a user month
+is not what the bundled sources say, so it is drawn in the user's style.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class Figure:
     sources: tuple[Source, ...] = ()
     alternatives: tuple[Observation, ...] = field(default=(), compare=False)
     note: str = ""
+    user: bool = False  # the user's own figure, or made from one
 
     @property
     def missing(self) -> bool:
@@ -114,6 +117,7 @@ def total(parts: list[Figure], note: str = "") -> Figure:
         measure_unclear=any(p.measure_unclear for p in present),
         sources=merge_sources(present),
         note=note,
+        user=any(p.user for p in present),
     )
 
 
@@ -151,4 +155,5 @@ def ratio(numerator: Figure, denominator: Figure, scale: float = 1.0, offset: fl
         measure_unclear=numerator.measure_unclear or denominator.measure_unclear,
         sources=merge_sources([numerator, denominator]),
         note=note,
+        user=numerator.user or denominator.user,
     )

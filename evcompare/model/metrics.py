@@ -129,7 +129,7 @@ def _against_target(ds: Dataset, entity: str, measure: str, metric: str, period:
         return fig.missing(note="year complete" if remaining == 0 else "no YTD figure")
     left = Figure(goal.value - ytd.value, qualifier="approx" if ytd.lower_bound or
                   goal.qualifier != "exact" else "exact", covered=ytd.covered,
-                  expected=ytd.expected, derived=True, sources=fig.merge_sources([ytd, goal]))
+                  expected=ytd.expected, derived=True, sources=fig.merge_sources([ytd, goal]), user=ytd.user)
     return fig.ratio(left, _constant(remaining), note=f"{label}; {remaining} months left")
 
 

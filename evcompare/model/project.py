@@ -7,13 +7,14 @@ the value they replaced so undo commands can restore it; listeners hear every ch
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import pandas as pd
 
 from evcompare.model.comparison import Comparison
 from evcompare.model.dataset import Dataset
+from evcompare.model.entities import Entity, layer_entities
 from evcompare.model.figures import Observation, Source
 from evcompare.model.milestones import MilestoneStore
 
@@ -25,7 +26,8 @@ FigureKey = tuple[str, str, str]  # (entity, measure, period label)
 class DataLayer:
     """The user's own figures (typically one imported file), kept apart from the bundled data
     so they can be shown, switched off or removed as a whole. Entity names the tree does not
-    know are the layer's own entities."""
+    know are the layer's own entities: the project's dataset adds them to its entity tree
+    while the layer is there."""
 
     name: str
     observations: tuple[Observation, ...]
@@ -144,12 +146,20 @@ class Project:
         note = f"Replaced by the user override ({override.who}, {override.when})."
         return dataclasses.replace(row, doubt=True, notes=f"{note} {row.notes}".strip())
 
+    def layer_entities(self, layers: Iterable[DataLayer] | None = None) -> list[Entity]:
+        """The entities only data layers name (all the project's layers by default), as the
+        project's dataset adds them to the bundled entity tree."""
+        chosen = self._layers.values() if layers is None else layers
+        return layer_entities((o.entity for layer in chosen for o in layer.observations),
+                              self.base_dataset.entities)
+
     def _apply_user_data(self) -> None:
+        """A new dataset for every change, so views can tell a changed one by its identity: the
+        bundled one, or a private one with the user's rows and the layers' own entities."""
         if not self._layers and not self._overrides:
             self.dataset = self.base_dataset
         else:
-            if self.dataset is self.base_dataset:
-                self.dataset = dataclasses.replace(self.base_dataset, observations=[])
-            self.dataset.observations = self.effective_observations()
-            self.dataset.invalidate()
+            self.dataset = dataclasses.replace(
+                self.base_dataset, observations=self.effective_observations(),
+                entities=self.base_dataset.entities.with_entities(self.layer_entities()))
         self._notify("data")

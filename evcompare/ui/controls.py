@@ -2,7 +2,8 @@
 
 Every control emits `changeRequested({field: value})`; the window turns that into one undoable
 `SetComparison`. `sync` shows the project's state without emitting, so undo and redo move the
-controls too.
+controls too; `set_dataset` fits the measure list and the period limits to the data after an
+import or another project.
 """
 
 from __future__ import annotations
@@ -70,16 +71,12 @@ class Controls(QObject):
     def _month_edit(self, tip: str) -> QDateEdit:
         edit = QDateEdit()
         edit.setDisplayFormat(MONTH_FORMAT)
-        first, last = data_months(self.dataset)
-        edit.setDateRange(to_qdate(first), to_qdate(last))
         edit.setCurrentSection(QDateEdit.Section.MonthSection)  # arrows and the wheel step months
         edit.setToolTip(tip)
         return edit
 
     def _build_data_bar(self) -> None:
-        measures = sorted(self.dataset.measures(), key=lambda m: (m != "deliveries", m))
-        self.measure = self._combo({m: labels.measure_label(m) for m in measures}, "measure",
-                                   self.tr("What is counted"))
+        self.measure = self._combo(self._measures(), "measure", self.tr("What is counted"))
         self.metric = self._combo(labels.metric_labels(), "metric",
                                   self.tr("How the figures are compared"), labels.metric_tooltips())
         self.freq = self._combo(labels.frequency_labels(), "freq",
@@ -87,6 +84,7 @@ class Controls(QObject):
         self.start = self._month_edit(self.tr("First month shown"))
         self.end = self._month_edit(self.tr("Last month shown (the latest month with data when at "
                                             "the latest)"))
+        self._set_ranges()
         self.start.dateChanged.connect(lambda d: self._request("start", from_qdate(d)))
         self.end.dateChanged.connect(self._end_changed)
         for text, widget in ((self.tr("Measure"), self.measure), (self.tr("Metric"), self.metric),
@@ -171,6 +169,37 @@ class Controls(QObject):
         self.language_combo = self._combo(labels.language_labels(), "language", self.tr("Language of names"))
         self.view_bar.addWidget(self.language_combo)
         self.view_bar.addAction(self.dark)
+
+    def _measures(self) -> dict[str, str]:
+        """The dataset's measures by display name, deliveries first."""
+        measures = sorted(self.dataset.measures(), key=lambda m: (m != "deliveries", m))
+        return {m: labels.measure_label(m) for m in measures}
+
+    def _set_ranges(self) -> None:
+        first, last = data_months(self.dataset)
+        for edit in (self.start, self.end):
+            edit.setDateRange(to_qdate(first), to_qdate(last))
+
+    def set_dataset(self, dataset: Dataset) -> None:
+        """Offer the measures and months of `dataset` (a layer may bring earlier months or a new
+        measure), without asking for a change; the next `sync` shows the comparison in them.
+        Cheap when the dataset is the one shown: the project makes a new one for every change."""
+        if dataset is self.dataset:
+            return
+        self.dataset = dataset
+        blocked = [(w, w.blockSignals(True)) for w in (self.measure, self.start, self.end)]
+        try:
+            measures = self._measures()
+            if [self.measure.itemData(i) for i in range(self.measure.count())] != list(measures):
+                current = self.measure.currentData()
+                self.measure.clear()
+                for value, text in measures.items():
+                    self.measure.addItem(text, value)
+                self.measure.setCurrentIndex(self.measure.findData(current))
+            self._set_ranges()
+        finally:
+            for widget, was in blocked:
+                widget.blockSignals(was)
 
     # --- requests ----------------------------------------------------------------------------
 

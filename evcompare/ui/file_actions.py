@@ -209,8 +209,8 @@ class Document(QObject):
 
     @staticmethod
     def _drop_undrawable(project: Project) -> list[str]:
-        """Take the entities only data layers have out of the comparison (the charts draw the
-        entity list's entities); returns them. Run before the window draws the project."""
+        """Take the entities neither the entity list nor a data layer has out of the comparison;
+        returns them. Run before the window draws the project."""
         hidden = [e for e in project.comparison.entities if e not in project.dataset.entities]
         if hidden:
             project.set_comparison(project.comparison.replace(
@@ -223,7 +223,7 @@ class Document(QObject):
         self.banner.clear_all()
         self.banner.set_message("dataset", project.dataset_note)
         self.banner.set_message("hidden", self.tr(
-            "Not shown: {names} (only in data layers; the charts show entities of the entity list)").format(
+            "Not shown: {names} (neither the entity list nor a data layer of this project has them)").format(
             names=", ".join(hidden)) if hidden else "")
         self.layers.sync(project)
         self.links.sync()

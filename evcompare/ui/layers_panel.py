@@ -1,9 +1,10 @@
 """The user's data layers: each imported file with its rows, its link and its entities.
 
-The entity tree is built from the bundled entities once, so layers get their own list.
-Checking a layer's entity asks for it to be shown (the window makes that one undoable
-`SetComparison`); Remove asks for one undoable `RemoveLayer`. Like every panel it only asks:
-`sync` shows the project's state after any change, undo included.
+The entity tree is built from the bundled entities once, so layers get their own list. A name
+the entity list does not have is the layer's own entity (with a colour of its own) and can be
+shown like any other. Checking a layer's entity asks for it to be shown (the window makes that
+one undoable `SetComparison`); Remove asks for one undoable `RemoveLayer`. Like every panel it
+only asks: `sync` shows the project's state after any change, undo included.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTreeWidget, QTreeWidget
 
 from evcompare.commands.data import layer_link
 from evcompare.model.project import DataLayer, Project
+from evcompare.ui.entity_picker import swatch
 
 LAYER_ROLE = Qt.ItemDataRole.UserRole  # the layer name (on layer rows)
 ENTITY_ROLE = Qt.ItemDataRole.UserRole + 1  # the entity id (on entity rows)
@@ -27,7 +29,7 @@ class _LayerRow(NamedTuple):
     name: str
     text: str
     tooltip: str
-    entities: tuple[tuple[str, str, bool], ...]  # (id, label, in the entity list)
+    entities: tuple[tuple[str, str, str, bool], ...]  # (id, label, colour, in the entity list)
 
 
 class LayersPanel(QWidget):
@@ -71,9 +73,8 @@ class LayersPanel(QWidget):
                 self._rows = rows
                 self._rebuild()
             for item in self._entity_items():
-                if item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
-                    shown = item.data(0, ENTITY_ROLE) in self._shown
-                    item.setCheckState(0, Qt.CheckState.Checked if shown else Qt.CheckState.Unchecked)
+                shown = item.data(0, ENTITY_ROLE) in self._shown
+                item.setCheckState(0, Qt.CheckState.Checked if shown else Qt.CheckState.Unchecked)
         finally:
             self.tree.blockSignals(False)
         self._update_remove()
@@ -88,8 +89,9 @@ class LayersPanel(QWidget):
             detail = self.tr("from {file}").format(file=file)
         text = self.tr("{name} — {rows} rows, {detail}").format(name=layer.name, rows=len(layer.observations),
                                                               detail=detail)
-        ds, language = project.dataset, project.comparison.language
-        entities = tuple((e, ds.entities[e].label(language) if e in ds.entities else e, e in ds.entities)
+        tree, language = project.dataset.entities, project.comparison.language
+        listed = project.base_dataset.entities
+        entities = tuple((e, tree[e].label(language), tree[e].colour, e in listed)
                          for e in dict.fromkeys(o.entity for o in layer.observations))
         return _LayerRow(layer.name, text, layer.source_file or layer.name, entities)
 
@@ -100,17 +102,18 @@ class LayersPanel(QWidget):
             item = QTreeWidgetItem(self.tree, [row.text])
             item.setData(0, LAYER_ROLE, row.name)
             item.setToolTip(0, row.tooltip)
-            for entity, label, known in row.entities:
+            for entity, label, colour, listed in row.entities:
                 child = QTreeWidgetItem(item, [label])
                 child.setData(0, ENTITY_ROLE, entity)
-                if known:
-                    child.setFlags(child.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                child.setFlags(child.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                child.setIcon(0, swatch(colour))
+                if listed:
                     child.setToolTip(0, self.tr("Merged into the entity list's {name}: its figures compete "
                                                 "with the bundled ones by the usual rule").format(name=label))
                 else:
-                    child.setFlags(child.flags() & ~Qt.ItemFlag.ItemIsEnabled)
-                    child.setToolTip(0, self.tr("Not in the entity list: kept in the project, but the charts "
-                                                "show only entities of the entity list"))
+                    child.setToolTip(0, self.tr("{name} is this layer's own entity (not in the entity list): "
+                                                "drawn in its own colour, and removed with the layer").format(
+                                                    name=label))
             if row.name == selected:
                 self.tree.setCurrentItem(item)
         self.tree.expandAll()

@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.chart, 1)
         self.setCentralWidget(central)
 
-        self.picker = EntityPicker(dataset.entities)
+        self.picker = EntityPicker(project.base_dataset.entities)  # layers' own entities: Layers dock
         self.entity_dock = self._dock(self.tr("Entities"), "entityDock", self.picker,
                                       Qt.DockWidgetArea.LeftDockWidgetArea)
         self.table = DataTable()
@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Data as of {as_of} · {count} sources").format(
             as_of=dataset.manifest.get("as_of", "?"), count=dataset.manifest.get("source_count", "?")))
 
-        self.picker.entitiesRequested.connect(lambda entities: self.request_change(entities=entities))
+        self.picker.entitiesRequested.connect(self._on_entities_picked)
         self.controls.changeRequested.connect(lambda changes: self.request_change(**changes))
         self.chart.pointClicked.connect(self.on_point_clicked)
         self.chart.milestoneMoved.connect(self.move_milestone)
@@ -233,6 +233,12 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(SetComparison(self.project, new))
         return True
 
+    def _on_entities_picked(self, entities: tuple[str, ...]) -> None:
+        """The entity tree lists the bundled entities; the shown entities of data layers (checked
+        in the Layers dock) stay shown."""
+        layers_own = tuple(e for e in self.project.comparison.entities if e not in self.picker.entity_tree)
+        self.request_change(entities=entities + layers_own)
+
     def set_project(self, project: Project) -> None:
         """Show another document (File ▸ New or Open) with a fresh undo history."""
         self.undo_stack.clear()
@@ -286,11 +292,13 @@ class MainWindow(QMainWindow):
         if (c.entities, c.language) != self._picker_shown:  # a sync repaints the whole tree
             self._picker_shown = (c.entities, c.language)
             self.picker.sync(c.entities, c.language)
+        self.controls.set_dataset(self.project.dataset)
         self.controls.sync(c, latest)
         if self.selected is not None and not self._select(*self.selected, from_table=False):
             self.selected = None
         self._update_source_action()
-        shown = self.tr(" vs ").join(names[e] for e in c.entities) or self.tr("nothing selected")
+        # names.get: a linked layer's new version may have dropped an entity still shown
+        shown = self.tr(" vs ").join(names.get(e, e) for e in c.entities) or self.tr("nothing selected")
         self.setWindowTitle(self.tr("{entities} — evcompare").format(entities=shown))
 
     # --- milestones ----------------------------------------------------------------------------

@@ -14,13 +14,13 @@ import itertools
 
 import pandas as pd
 import pytest
+from gui_windows import window_factory
 
 from evcompare.charts.data import DAY
 from evcompare.charts.milestone_overlay import MilestoneOverlay
 from evcompare.model.dataset import Dataset
 from evcompare.model.project import Project
 from evcompare.ui.main_window import MainWindow
-from tests.gui_windows import window_factory
 
 COUNT = 1_000
 YU7_LAUNCH = "m-a4d8c81aa1"
