@@ -82,7 +82,11 @@ def test_milestone_labels_do_not_overlap(shown_chart):
     chart, _ = shown_chart(Comparison())
     for panel in chart.panels():
         lines = [panel.overlay.line(m.id) for m in panel.overlay.shown()]
-        labels = [line.label.sceneBoundingRect() for line in lines if line.label.isVisible()]
+        labels = [panel.overlay.lines.label_rect(line) for line in lines if line.labelled]
+        view = panel.plot.getViewBox().sceneBoundingRect()
+        # from under the symbols down, within the view's height, beside a line inside it
+        assert all(view.top() < r.top() and r.bottom() < view.bottom() and view.left() < r.right()
+                   for r in labels)
         assert 5 < len(labels) < len(lines)  # some labelled, the crowded rest left to tooltips
         for a, b in itertools.combinations(labels, 2):
             assert not a.intersects(b)

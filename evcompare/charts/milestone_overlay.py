@@ -1,11 +1,13 @@
 """Milestones on a time chart: a dashed vertical line per event, coloured by its entity.
 
-All lines of a plot are one graphics item (`MilestoneLines`): pyqtgraph re-computes every line
-item's geometry whenever the view moves, which with ~35 lines a panel cost more than the rest
-of a redraw. Each milestone still has a `MilestoneMark` saying where its line is, its hover text
-and its label; hovering near a line thickens it and shows the details. Labels are placed
-greedily so they never overlap: the more telling events (launches, then 'N-th vehicle' counts)
-get a label first, and a line whose label would collide keeps just its tooltip.
+All lines of a plot, their category symbols and their labels are one graphics item
+(`MilestoneLines`): pyqtgraph re-computes every line or text item's geometry whenever the view
+moves, which with ~35 lines a panel cost more than the rest of a redraw. Each milestone has a
+`MilestoneMark` saying where its line is, its hover text and whether it is labelled; hovering
+near a line thickens it and shows the details. Labels are placed greedily so they never
+overlap: the more telling events (launches, then 'N-th vehicle' counts) get a label first, and
+a line whose label would collide keeps just its tooltip. Labels sit in pixels at the top of
+the view, so a new value range (another metric) leaves the picture of the lines as it was.
 
 A line can be dragged: it snaps to whole days and shows the date while it moves
 (`milestoneDragged`, a preview nothing stores), and on release the overlay sends the intent
@@ -23,7 +25,17 @@ import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.GraphicsScene.mouseEvents import HoverEvent, MouseDragEvent
 from PySide6.QtCore import QCoreApplication, QLineF, QObject, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPaintEngine, QPainter, QPainterPath, QPen, QTransform
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPaintEngine,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QTransform,
+)
 
 from evcompare.charts.data import DAY, date_text, day_of, epoch_seconds
 from evcompare.charts.labels import category_labels
@@ -33,10 +45,10 @@ from evcompare.ui.theming import Theme
 
 LABEL_CHARS = 22
 LABEL_GAP_PX = 22.0  # a vertical label is one text line wide; keep a line's width between them
-LABEL_LEVEL = 0.99  # where along the line labels sit (from the bottom: clear of most data)
-LABEL_ANCHOR = (1.0, 1.0)  # the label ends at that point, just left of its line
+LABEL_PAD_PX = 2.0  # around a label's text
 HOVER_PX = 4.0  # how near the pointer must be to a line to hover it
 SYMBOL_RADIUS = 4.0  # the category symbol at the top of a line, in pixels
+LABEL_TOP_PX = 2 * SYMBOL_RADIUS + 6  # a label starts under its line's symbol
 _CATEGORY_RANK = {"launch": 0, "production": 1, "financial": 2, "target": 2, "alliance": 3, "corporate": 3}
 
 
@@ -90,11 +102,11 @@ class MilestoneMark:
         self.milestone = milestone
         self.x = milestone_x(milestone)
         self.colour = ""
-        self.label_colour = ""
         self.title = ""
         self.details = ""
         self.visible = False
-        self._label: pg.TextItem | None = None
+        self.labelled = False  # given a label by the last placement
+        self.dragged_to = ""  # the date a drag shows it at ('' when not dragged)
         self._text_for: tuple = ()  # (milestone, language, entity name) the texts were made for
 
     def value(self) -> float:
@@ -107,23 +119,11 @@ class MilestoneMark:
         return self.visible
 
     @property
-    def label(self) -> pg.TextItem:
-        """The title written along the line; made on first use, since most lines never get one."""
-        if self._label is None:
-            self._label = pg.TextItem(self.title, color=self.label_colour, anchor=LABEL_ANCHOR, angle=90)
-            self._label.setZValue(-5)
-            self._label.setVisible(False)
-        return self._label
-
-    def has_label(self) -> bool:
-        return self._label is not None and self._label.isVisible()
-
-    def set_colours(self, line: str, label: str) -> None:
-        self.colour = line
-        if label != self.label_colour:
-            self.label_colour = label
-            if self._label is not None:
-                self._label.setColor(label)
+    def label_text(self) -> str:
+        """What its label says: the short title, and while dragged the date it would move to."""
+        if self.dragged_to:
+            return _tr("{date} · {title}").format(date=self.dragged_to, title=self.title)
+        return self.title
 
     def set_text(self, milestone: Milestone, language: str, entity_label: str) -> None:
         if (milestone, language, entity_label) == self._text_for:
@@ -132,8 +132,6 @@ class MilestoneMark:
         self.milestone, self.x = milestone, milestone_x(milestone)
         self.title = short_title(milestone, language)
         self.details = milestone_details(milestone, entity_label)
-        if self._label is not None:
-            self._label.setText(self.title)
 
 
 class MilestoneLines(pg.GraphicsObject):
@@ -155,7 +153,29 @@ class MilestoneLines(pg.GraphicsObject):
         self._rect: QRectF | None = None
         self._image: QImage | None = None  # the lines as last drawn, in device pixels
         self._key: tuple = ()  # what they were drawn for
+        self.label_colour = QColor("#666666")
+        self.font = QFont()
+        self._metrics = QFontMetricsF(self.font)
         self.setZValue(-5)
+
+    def set_label_colour(self, colour: str) -> None:
+        if QColor(colour) != self.label_colour:
+            self.label_colour = QColor(colour)
+            self.update()
+
+    def label_size(self, mark: MilestoneMark) -> tuple[float, float]:
+        """(length, thickness) in pixels of a mark's label, which reads upwards along its line."""
+        return (self._metrics.horizontalAdvance(mark.label_text) + 2 * LABEL_PAD_PX,
+                self._metrics.height() + LABEL_PAD_PX)
+
+    def label_rect(self, mark: MilestoneMark) -> QRectF:
+        """Where a labelled mark's label is, in scene coordinates (empty when it has none)."""
+        view = self.getViewBox()
+        if not (mark.labelled or mark is self.moving) or view is None:
+            return QRectF()
+        top = view.mapViewToScene(QPointF(mark.x, view.viewRange()[1][1]))
+        length, thickness = self.label_size(mark)
+        return QRectF(round(top.x()) - thickness - 1, top.y() + LABEL_TOP_PX, thickness, length)
 
     def set_marks(self, marks: list[MilestoneMark]) -> None:
         self.marks = sorted(marks, key=lambda mark: mark.x)
@@ -202,16 +222,16 @@ class MilestoneLines(pg.GraphicsObject):
             return
         to_device = painter.deviceTransform()
         area = to_device.mapRect(rect).toAlignedRect().adjusted(-2, -2, 2, 2)  # and the pens' reach
-        key = (area, to_device.m11(), to_device.dx(),
-               [(m.x, m.colour, m.milestone.category, m.milestone.status) for m in self.marks
-                if m is not self.moving], self.hovered)
+        key = (area, to_device.m11(), to_device.dx(), self.label_colour.rgba(),
+               [(m.x, m.colour, m.milestone.category, m.milestone.status, m.labelled and m.label_text)
+                for m in self.marks if m is not self.moving], self.hovered)
         if key != self._key or self._image is None:
             self._key = key
             self._image = QImage(area.size(), QImage.Format.Format_ARGB32_Premultiplied)
             self._image.fill(Qt.GlobalColor.transparent)
             cache = QPainter(self._image)
             cache.setTransform(to_device * QTransform.fromTranslate(-area.left(), -area.top()))
-            self._stroke(cache, rect, skip=self.moving)
+            self._stroke(cache, rect, self._pixel_scale(to_device), skip=self.moving)
             cache.end()
         # World coordinates that are device pixels: undo what the painter adds after the world
         # transform (the widget's offset in the window, the screen's pixel ratio).
@@ -221,19 +241,25 @@ class MilestoneLines(pg.GraphicsObject):
         painter.drawImage(area.topLeft(), self._image)
         painter.restore()
         if self.moving is not None:
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-            self._draw_line(painter, self.moving, rect, hovered=True)
+            self._draw_mark(painter, self.moving, rect, self._pixel_scale(to_device), hovered=True)
 
-    def _stroke(self, painter: QPainter, rect: QRectF, skip: MilestoneMark | None = None) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # crisp, on whole pixels
+    def _pixel_scale(self, to_device: QTransform) -> float:
+        """Device pixels per scene pixel (2 on a HiDPI screen or a 2x export)."""
+        scene = self.sceneTransform().m22()
+        return abs(to_device.m22() / scene) if scene else 1.0
+
+    def _stroke(self, painter: QPainter, rect: QRectF, scale: float = 1.0,
+                skip: MilestoneMark | None = None) -> None:
         for mark in self.marks:
             if mark is not skip:
-                self._draw_line(painter, mark, rect, hovered=mark is self.hovered or mark is self.moving)
+                hovered = mark is self.hovered or mark is self.moving
+                self._draw_mark(painter, mark, rect, scale, hovered)
 
-    @staticmethod
-    def _draw_line(painter: QPainter, mark: MilestoneMark, rect: QRectF, hovered: bool) -> None:
-        """The line across the view and, at its top, its category's symbol (hollow when planned)
-        in pixels, the same size at any zoom."""
+    def _draw_mark(self, painter: QPainter, mark: MilestoneMark, rect: QRectF, scale: float,
+                   hovered: bool) -> None:
+        """The line across the view and, at its top, in pixels (the same size at any zoom), its
+        category's symbol (hollow when planned) and its label reading upwards on its left."""
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # crisp, on whole pixels
         pen, hover = line_pens(mark.colour)
         painter.setPen(hover if hovered else pen)
         painter.drawLine(QLineF(mark.x, rect.top(), mark.x, rect.bottom()))
@@ -241,11 +267,20 @@ class MilestoneLines(pg.GraphicsObject):
         painter.save()
         painter.resetTransform()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.translate(round(top.x()) + 0.5, top.y() + SYMBOL_RADIUS + 2)
+        painter.translate(round(top.x()) + 0.5, top.y())
+        painter.scale(scale, scale)
         colour = QColor(mark.colour)
         painter.setPen(QPen(colour, 1.2))
         painter.setBrush(Qt.BrushStyle.NoBrush if mark.milestone.status == "planned" else colour)
-        painter.drawPath(category_shape(mark.milestone.category, SYMBOL_RADIUS))
+        symbol = category_shape(mark.milestone.category, SYMBOL_RADIUS)
+        painter.drawPath(symbol.translated(0, SYMBOL_RADIUS + 2))
+        if mark.labelled or mark is self.moving:
+            length, thickness = self.label_size(mark)
+            painter.rotate(-90)  # x now runs up the screen, y to the right
+            painter.setFont(self.font)
+            painter.setPen(self.label_colour)
+            painter.drawText(QRectF(-LABEL_TOP_PX - length, -thickness - 1, length, thickness),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, mark.label_text)
         painter.restore()
 
     def nearest(self, x: float) -> MilestoneMark | None:
@@ -347,21 +382,13 @@ class MilestoneOverlay(QObject):
         if mark is None or not mark.visible:
             return False
         if math.isnan(x):
-            mark.x = milestone_x(mark.milestone)
-            mark.label.setText(mark.title)
+            mark.x, mark.dragged_to = milestone_x(mark.milestone), ""
             self.lines.set_moving(None)
             self._placed = ()
             self.place_labels()
             return True
-        mark.x = x
+        mark.x, mark.dragged_to = x, date_text(x)
         self.lines.set_moving(mark)
-        label = mark.label
-        label.setText(_tr("{date} · {title}").format(date=date_text(x), title=mark.title))
-        if label.scene() is None:
-            self.plot.addItem(label, ignoreBounds=True)
-        y0, y1 = self.plot.getViewBox().viewRange()[1]
-        label.setPos(x, y0 + LABEL_LEVEL * (y1 - y0))
-        label.setVisible(True)
         return True
 
     def _on_line_dragged(self, mark: MilestoneMark, x: float, finished: bool) -> None:
@@ -389,19 +416,19 @@ class MilestoneOverlay(QObject):
             m for m in milestones if m.entity in family and m.category in wanted and not m.doubt
             and window[0] <= milestone_x(m) <= window[1]]
         self.theme = theme
+        self.lines.set_label_colour(theme.text_muted)
         marks = []
         for stone in shown:
             mark = self._marks.get(stone.id)
             if mark is None:
                 mark = self._marks[stone.id] = MilestoneMark(stone)
             mark.set_text(stone, language, labels.get(stone.entity, stone.entity))
-            mark.set_colours(colours.get(stone.entity, theme.axis), theme.text_muted)
+            mark.colour = colours.get(stone.entity, theme.axis)
             marks.append(mark)
         keep = {m.id for m in shown}
         for ident, mark in self._marks.items():
             mark.visible = ident in keep
-            if not mark.visible and mark.has_label():
-                mark.label.setVisible(False)
+            mark.labelled = mark.labelled and mark.visible
         drawn = [(mark.milestone, mark.colour) for mark in marks]
         if drawn != self._drawn:
             self._drawn = drawn
@@ -411,26 +438,23 @@ class MilestoneOverlay(QObject):
         self.place_labels()
 
     def place_labels(self) -> None:
-        """Give labels to as many lines as fit without overlapping, best events first."""
+        """Give labels to as many lines as fit without overlapping, best events first. Labels
+        hang from the top of the view in pixels: only the time range and the width place them."""
         view = self.plot.getViewBox()
-        (x0, x1), (y0, y1) = view.viewRange()
-        placing = (x0, x1, y0, y1, view.width(), self._ranked)
+        x0, x1 = view.viewRange()[0]
+        placing = (x0, x1, view.width(), self._ranked)
         if placing == self._placed:
             return  # called for each linked view and again by the redraw that moved them
         self._placed = placing
         scale = view.width() / (x1 - x0) if x1 > x0 else 0.0
-        y = y0 + LABEL_LEVEL * (y1 - y0)
         taken: list[float] = []
+        changed = False
         for mark in self._ranked:
             px = mark.x * scale
-            if all(abs(px - other) >= LABEL_GAP_PX for other in taken):
+            labelled = all(abs(px - other) >= LABEL_GAP_PX for other in taken)
+            if labelled:
                 taken.append(px)
-                label = mark.label
-                if label.scene() is None:
-                    self.plot.addItem(label, ignoreBounds=True)
-                if label.pos().x() != mark.x or label.pos().y() != y:
-                    label.setPos(mark.x, y)
-                if not label.isVisible():
-                    label.setVisible(True)
-            elif mark.has_label():
-                mark.label.setVisible(False)
+            changed |= labelled != mark.labelled
+            mark.labelled = labelled
+        if changed:
+            self.lines.update()
