@@ -217,10 +217,10 @@ class MilestoneLines(pg.GraphicsObject):
         if not self.marks:
             return
         rect = self.boundingRect()
-        if painter.paintEngine().type() != QPaintEngine.Type.Raster:  # SVG, print: keep vectors
-            self._stroke(painter, rect)
-            return
         to_device = painter.deviceTransform()
+        if painter.paintEngine().type() != QPaintEngine.Type.Raster:  # SVG, print: keep vectors
+            self._stroke(painter, rect, self._pixel_scale(to_device))
+            return
         area = to_device.mapRect(rect).toAlignedRect().adjusted(-2, -2, 2, 2)  # and the pens' reach
         key = (area, to_device.m11(), to_device.dx(), self.label_colour.rgba(),
                [(m.x, m.colour, m.milestone.category, m.milestone.status, m.labelled and m.label_text)
@@ -248,7 +248,7 @@ class MilestoneLines(pg.GraphicsObject):
         scene = self.sceneTransform().m22()
         return abs(to_device.m22() / scene) if scene else 1.0
 
-    def _stroke(self, painter: QPainter, rect: QRectF, scale: float = 1.0,
+    def _stroke(self, painter: QPainter, rect: QRectF, scale: float,
                 skip: MilestoneMark | None = None) -> None:
         for mark in self.marks:
             if mark is not skip:
