@@ -157,9 +157,7 @@ class ChartSeries(QObject):
         self.badges = Spots(symbol="o", brush=None)
         self.highlight = Spots(symbol="o", brush=None)
         self.bars = pg.BarGraphItem(x=[], height=[], width=1.0)
-        # What the fill follows when it is not drawn (two items: a signal connects once per curve).
-        self._no_curves = (pg.PlotDataItem(), pg.PlotDataItem())
-        self.fill = pg.FillBetweenItem(*self._no_curves)
+        self._fill: pg.FillBetweenItem | None = None  # made for the first stacked area (~40 % of a series)
         self.crossings = Spots(symbol="d", hoverable=True, tip=self._crossing_tip)
         self.crossing_labels: list[pg.TextItem] = []
         self._results: list[RaceResult] = []
@@ -171,8 +169,22 @@ class ChartSeries(QObject):
         self.set_theme(theme)
 
     def items(self) -> list[pg.GraphicsObject]:
-        return [self.fill, self.bars, self.curve, self.badges, self.points, self.highlight,
-                self.crossings, *self.crossing_labels]
+        fill = [self._fill] if self._fill is not None else []
+        return [*fill, self.bars, self.curve, self.badges, self.points, self.highlight, self.crossings,
+                *self.crossing_labels]
+
+    @property
+    def fill(self) -> pg.FillBetweenItem:
+        """The stacked area's fill under the curve, made on first use."""
+        if self._fill is None:
+            # What the fill follows when it is not drawn (two items: a signal connects once per curve).
+            self._no_curves = (pg.PlotDataItem(), pg.PlotDataItem())
+            self._fill = pg.FillBetweenItem(*self._no_curves)
+            self._fill.setZValue(-1)  # under the curve and its points
+            self._style_fill()
+            if self.plot is not None:
+                self.plot.addItem(self._fill)
+        return self._fill
 
     # --- placement -------------------------------------------------------------------------
 
@@ -197,9 +209,12 @@ class ChartSeries(QObject):
     def fill_between(self, lower: pg.PlotDataItem | None) -> None:
         """Fill from this series' curve down to `lower` (the layer beneath, or the baseline);
         None: no fill."""
+        if lower is None and self._fill is None:
+            return
+        fill = self.fill
         upper, lower = (self.curve, lower) if lower is not None else self._no_curves
-        if self.fill.curves[0] is not upper or self.fill.curves[1] is not lower:
-            self.fill.setCurves(upper, lower)
+        if fill.curves[0] is not upper or fill.curves[1] is not lower:
+            fill.setCurves(upper, lower)
 
     def set_colour(self, colour: str) -> None:
         """Take another colour (a layer's own entity can get another one when layers change)."""
@@ -214,10 +229,8 @@ class ChartSeries(QObject):
         self.shown_colour = readable_colour(self.colour, theme)
         self.curve.setPen(pg.mkPen(self.shown_colour, width=theme.series_pen_width))
         self.bars.setOpts(brush=pg.mkBrush(self.shown_colour), pen=pg.mkPen(theme.plot_background, width=0.5))
-        fill = pg.mkColor(self.shown_colour)
-        fill.setAlpha(150)
-        self.fill.setBrush(fill)
-        self.fill.setPen(None)
+        if self._fill is not None:
+            self._style_fill()
         self.badges.setPen(pg.mkPen(theme.plot_foreground, width=1.2))
         self.badges.setSize(theme.marker_size + 7)
         self.highlight.setPen(pg.mkPen(theme.accent, width=3))
@@ -227,6 +240,12 @@ class ChartSeries(QObject):
         self.crossings.setSize(theme.marker_size + 6)
         for label in self.crossing_labels:
             label.setColor(theme.plot_foreground)
+
+    def _style_fill(self) -> None:
+        colour = pg.mkColor(self.shown_colour)
+        colour.setAlpha(150)
+        self.fill.setBrush(colour)
+        self.fill.setPen(None)
 
     # --- data ------------------------------------------------------------------------------
 
@@ -241,7 +260,8 @@ class ChartSeries(QObject):
         self.shown_y = rows.y if y is None else y
         self.curve.setVisible(kind != "bars")
         self.bars.setVisible(kind == "bars")
-        self.fill.setVisible(kind == "area")
+        if self._fill is not None:
+            self._fill.setVisible(kind == "area")
         if kind != "area":
             self.fill_between(None)
         self.crossings.setVisible(kind == "race")
