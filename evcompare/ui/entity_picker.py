@@ -84,17 +84,22 @@ class EntityPicker(QWidget):
         self._items[entity].setCheckState(0, Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
 
     def sync(self, entities: tuple[str, ...], language: str) -> None:
-        """Show the project's state without asking for anything."""
+        """Show the project's state without asking for anything. Only the boxes and names that
+        differ are touched: each change makes the tree lay out and repaint its rows."""
+        renamed = language != self._language
         self.tree.blockSignals(True)
         try:
             for ident, item in self._items.items():
-                item.setCheckState(0, Qt.CheckState.Checked if ident in entities else Qt.CheckState.Unchecked)
-                if language != self._language:
+                state = Qt.CheckState.Checked if ident in entities else Qt.CheckState.Unchecked
+                if item.checkState(0) != state:
+                    item.setCheckState(0, state)
+                if renamed:
                     item.setText(0, self.entity_tree[ident].label(language))
         finally:
             self.tree.blockSignals(False)
         self._language = language
-        self.apply_filter(self.search.text())
+        if renamed:
+            self.apply_filter(self.search.text())  # names in the other language may match now
 
     def _on_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
         if column == 0:
@@ -105,7 +110,9 @@ class EntityPicker(QWidget):
         wanted = text.strip().casefold()
         iterator = QTreeWidgetItemIterator(self.tree, QTreeWidgetItemIterator.IteratorFlag.All)
         while (item := iterator.value()) is not None:
-            item.setHidden(bool(wanted) and not self._matches_below(item, wanted))
+            hidden = bool(wanted) and not self._matches_below(item, wanted)
+            if item.isHidden() != hidden:
+                item.setHidden(hidden)
             iterator += 1
         if wanted:
             self.tree.expandAll()
