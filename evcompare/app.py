@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, QSize, Qt, QTimer
@@ -172,6 +173,10 @@ def screenshot(out: str, size: tuple[int, int], theme: str, view: str, timeline:
         QTimer.singleShot(PAINT_TIMEOUT_MS, loop.quit)
         loop.exec()
     app.processEvents()
+    thumbnails = window.slides.storyboard.thumbnails
+    deadline = time.monotonic() + PAINT_TIMEOUT_MS / 1000
+    while thumbnails.pending() and time.monotonic() < deadline:  # the storyboard's pictures too
+        app.processEvents()
     image = window.grab().toImage()
     if image.size() != QSize(width, height):
         image = image.scaled(width, height, Qt.AspectRatioMode.IgnoreAspectRatio,

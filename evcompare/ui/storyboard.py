@@ -99,6 +99,10 @@ class Thumbnails(QObject):
             self._timer.start()
         return self.placeholder
 
+    def pending(self) -> bool:
+        """Whether thumbnails are still to be drawn (while active, one per event-loop turn)."""
+        return self.active and bool(self._queue)
+
     def set_active(self, active: bool) -> None:
         """Draw only while the panel is shown."""
         self.active = active
