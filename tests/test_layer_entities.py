@@ -176,3 +176,10 @@ def test_the_toolbar_offers_the_months_and_measures_a_layer_brings(make_window):
     assert controls.measure.currentData() == "sales"
     window.undo_action.trigger()
     assert controls.start.minimumDate() == first and controls.measure.findData("weekly_registrations") == -1
+
+    window.redo_action.trigger()
+    assert window.request_change(start="2019-01")
+    window.document.layers.tree.setCurrentItem(window.document.layers.tree.topLevelItem(0))
+    window.document.layers.remove.click()  # the months the view starts at go with the layer
+    assert window.project.comparison.start == "2019-01"
+    assert controls.start.date() == QDate(2019, 1, 1)  # shown as it is, not clamped to the data

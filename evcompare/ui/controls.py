@@ -43,6 +43,8 @@ class Controls(QObject):
     def __init__(self, dataset: Dataset, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.dataset = dataset
+        self._data_range = data_months(dataset)
+        self._range = ("", "")  # the months the editors offer
         self._latest = ""
         self.data_bar = QToolBar(self.tr("Data"), parent)
         self.data_bar.setObjectName("dataToolBar")
@@ -175,10 +177,15 @@ class Controls(QObject):
         measures = sorted(self.dataset.measures(), key=lambda m: (m != "deliveries", m))
         return {m: labels.measure_label(m) for m in measures}
 
-    def _set_ranges(self) -> None:
-        first, last = data_months(self.dataset)
-        for edit in (self.start, self.end):
-            edit.setDateRange(to_qdate(first), to_qdate(last))
+    def _set_ranges(self, *shown: str) -> None:
+        """Offer the months with data, and any month the comparison shows outside them (a layer
+        that brought them may have gone): an editor never shows a month it was not given."""
+        first, last = self._data_range
+        first, last = min((first, *shown)), max((last, *shown))
+        if (first, last) != self._range:
+            self._range = (first, last)
+            for edit in (self.start, self.end):
+                edit.setDateRange(to_qdate(first), to_qdate(last))
 
     def set_dataset(self, dataset: Dataset) -> None:
         """Offer the measures and months of `dataset` (a layer may bring earlier months or a new
@@ -187,6 +194,7 @@ class Controls(QObject):
         if dataset is self.dataset:
             return
         self.dataset = dataset
+        self._data_range = data_months(dataset)
         blocked = [(w, w.blockSignals(True)) for w in (self.measure, self.start, self.end)]
         try:
             measures = self._measures()
@@ -235,6 +243,7 @@ class Controls(QObject):
                                  (self.freq, comparison.freq), (self.layout_combo, comparison.layout),
                                  (self.language_combo, comparison.language)):
                 combo.setCurrentIndex(combo.findData(value))
+            self._set_ranges(comparison.start, comparison.end or latest)
             self.start.setDate(to_qdate(comparison.start))
             self.end.setDate(to_qdate(comparison.end or latest))
             self.chart_actions[comparison.chart].setChecked(True)
