@@ -62,6 +62,12 @@ def milestone_x(milestone: Milestone) -> float:
     return epoch_seconds(milestone.timestamp)
 
 
+def drawn_for(milestone: Milestone, family: set[str], categories: set[str]) -> bool:
+    """Whether a panel of `family` (an entity and those below it) draws the milestone: one of
+    the shown categories, and not a doubtful one."""
+    return milestone.entity in family and milestone.category in categories and not milestone.doubt
+
+
 def short_title(milestone: Milestone, language: str) -> str:
     title = milestone.title_zh if language == "zh" and milestone.title_zh else milestone.title
     return title if len(title) <= LABEL_CHARS else title[:LABEL_CHARS - 1] + "…"
@@ -413,8 +419,8 @@ class MilestoneOverlay(QObject):
         self._asked = asked
         wanted = set(categories)
         shown = [] if window is None else [
-            m for m in milestones if m.entity in family and m.category in wanted and not m.doubt
-            and window[0] <= milestone_x(m) <= window[1]]
+            m for m in milestones
+            if drawn_for(m, family, wanted) and window[0] <= milestone_x(m) <= window[1]]
         self.theme = theme
         self.lines.set_label_colour(theme.text_muted)
         marks = []
