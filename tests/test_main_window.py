@@ -11,7 +11,7 @@ import pyqtgraph as pg
 import pytest
 from gui_windows import WindowFactory, window_factory
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QTabBar
 
 from evcompare.model import metrics
 from evcompare.model.comparison import Comparison
@@ -406,6 +406,19 @@ def test_window_layout_is_remembered_and_can_be_reset(make_window):
     again.reset_layout_action.trigger()
     assert not again.table_dock.isHidden()
     assert QSettings("evcompare", "evcompare").value("window/state") is None
+
+
+def test_each_group_of_tabbed_panels_has_one_tab_bar(qtbot, make_window):
+    """Data | Milestones under the charts; no stale copy of a tab bar left showing anywhere."""
+    window = make_window()
+    window.show()
+    qtbot.waitExposed(window)
+    shown = [tuple(bar.tabText(i) for i in range(bar.count())) for bar in window.findChildren(QTabBar)
+             if bar.isVisible()]
+    assert shown == [("Data", "Milestones")]
+    window.reset_layout_action.trigger()
+    assert [bar for bar in window.findChildren(QTabBar) if bar.isVisible()] != []
+    assert len({bar.geometry().getRect() for bar in window.findChildren(QTabBar) if bar.isVisible()}) == 1
 
 
 def test_a_project_file_given_at_start_up_opens_on_its_comparison(make_window, dataset, tmp_path):

@@ -105,9 +105,10 @@ class Document(QObject):
         self.layers_dock = QDockWidget(self.tr("Layers"), window)
         self.layers_dock.setObjectName("layersDock")
         self.layers_dock.setWidget(self.layers)
+        # Under the entity tree rather than tabbed with it: Qt 6.11 leaves a stale, still visible
+        # copy of the tab bar of the second dock group tabified before the window is shown, and
+        # the data table and the timeline below the charts are one already.
         window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.layers_dock)
-        window.tabifyDockWidget(window.entity_dock, self.layers_dock)
-        window.entity_dock.raise_()
 
         self.autosaver = Autosaver(window, lambda: self.path or "")
         self.autosaver.failed.connect(lambda text: self.banner.set_message("autosave", text))

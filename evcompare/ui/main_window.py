@@ -131,7 +131,8 @@ class MainWindow(QMainWindow):
         self.table.pointSelected.connect(self.on_row_selected)
         project.subscribe(self._on_project_changed)
 
-        self.resizeDocks([self.entity_dock, self.table_dock], [240, 170], Qt.Orientation.Vertical)
+        self.resizeDocks([self.entity_dock, self.document.layers_dock, self.table_dock], [420, 130, 170],
+                         Qt.Orientation.Vertical)
         self.resizeDocks([self.entity_dock], [240], Qt.Orientation.Horizontal)
         self._default_state = self.saveState()
         if remember_layout:
@@ -408,7 +409,7 @@ class MainWindow(QMainWindow):
 
     def reset_layout(self) -> None:
         self.restoreState(self._default_state)
-        for dock in (self.entity_dock, self.table_dock, self.timeline_dock):
+        for dock in (self.entity_dock, self.document.layers_dock, self.table_dock, self.timeline_dock):
             dock.setFloating(False)
             dock.show()
         self.table_dock.raise_()
