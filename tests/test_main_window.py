@@ -408,6 +408,14 @@ def test_window_layout_is_remembered_and_can_be_reset(make_window):
     assert QSettings("evcompare", "evcompare").value("window/state") is None
 
 
+def test_a_layout_remembered_by_an_older_version_is_not_restored(make_window):
+    window = make_window(remember_layout=True)
+    window.table_dock.close()
+    QSettings("evcompare", "evcompare").setValue("window/state", window.saveState(1))  # the old panels
+    again = make_window(remember_layout=True)
+    assert not again.table_dock.isHidden()
+
+
 def test_each_group_of_tabbed_panels_has_one_tab_bar(qtbot, make_window):
     """Data | Milestones under the charts; no stale copy of a tab bar left showing anywhere."""
     window = make_window()

@@ -39,6 +39,7 @@ from evcompare.ui.timeline import TimelineWidget
 DEFAULT_SIZE = (1440, 900)
 WHOLE_NUMBER_UNITS = {"vehicles", "CNY per vehicle"}
 THEME_PROPERTY = "evcompareTheme"  # the theme applied to the QApplication
+LAYOUT_VERSION = 2  # of the remembered dock layout; 2: Layers under Entities, timeline with Data
 
 
 def settings() -> QSettings:
@@ -134,7 +135,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.entity_dock, self.document.layers_dock, self.table_dock], [420, 130, 170],
                          Qt.Orientation.Vertical)
         self.resizeDocks([self.entity_dock], [240], Qt.Orientation.Horizontal)
-        self._default_state = self.saveState()
+        self._default_state = self.saveState(LAYOUT_VERSION)
         if remember_layout:
             self._restore_layout()
         self.refresh()
@@ -405,10 +406,10 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
-            self.restoreState(state)
+            self.restoreState(state, LAYOUT_VERSION)  # a layout of an older version is ignored
 
     def reset_layout(self) -> None:
-        self.restoreState(self._default_state)
+        self.restoreState(self._default_state, LAYOUT_VERSION)
         for dock in (self.entity_dock, self.document.layers_dock, self.table_dock, self.timeline_dock):
             dock.setFloating(False)
             dock.show()
@@ -422,5 +423,5 @@ class MainWindow(QMainWindow):
         if self.remember_layout:
             stored = settings()
             stored.setValue("window/geometry", self.saveGeometry())
-            stored.setValue("window/state", self.saveState())
+            stored.setValue("window/state", self.saveState(LAYOUT_VERSION))
         super().closeEvent(event)
