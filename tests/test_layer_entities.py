@@ -72,8 +72,13 @@ def test_a_layers_own_entity_is_drawn_in_its_own_colour_and_goes_with_its_layer(
     assert table_value(window, "BYD", "2025-02") == "322,800"
     assert table_value(window, "BYD", "2025-03") == "—"
     assert "Xiaomi vs HIMA vs BYD" in window.windowTitle()
-    window.picker.set_checked("Aito", True)  # the entity list does not list BYD, and keeps it shown
+    listed = window.picker.item("BYD")  # the entity tree lists it too, under "Imported data"
+    assert listed.parent().text(0) == "Imported data" and listed.checkState(0) == Qt.CheckState.Checked
+    window.picker.set_checked("Aito", True)
     assert window.project.comparison.entities == ("Xiaomi", "HIMA", "Aito", "BYD")
+    window.undo_action.trigger()
+    window.picker.set_checked("BYD", False)  # toggled from the entity tree as well
+    assert window.project.comparison.entities == ("Xiaomi", "HIMA")
     window.undo_action.trigger()
 
     panel.tree.setCurrentItem(panel.tree.topLevelItem(0))
@@ -83,6 +88,7 @@ def test_a_layers_own_entity_is_drawn_in_its_own_colour_and_goes_with_its_layer(
     assert "BYD" not in window.chart.shown_series() and series.plot is None
     assert "BYD" not in {label for label, _p, _v, _q in window.table.rows()}
     assert "BYD" not in window.windowTitle()
+    assert "BYD" not in window.picker.visible_entities()
 
     window.undo_action.trigger()
     assert window.project.comparison.entities == ("Xiaomi", "HIMA", "BYD")

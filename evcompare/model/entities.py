@@ -11,6 +11,7 @@ import pandas as pd
 
 # Paul Tol's muted palette without the colours entities.csv uses: readable by colour-blind
 # readers, and a layer's entity is not mistaken for a bundled one.
+LAYER_KIND = "layer"  # the kind of an entity only a data layer names
 LAYER_COLOURS = ("#CC6677", "#117733", "#AA4499", "#999933", "#44AA99", "#DDCC77")
 
 
@@ -120,7 +121,7 @@ def layer_entities(names: Iterable[str], tree: EntityTree) -> list[Entity]:
         first = zlib.crc32(name.encode("utf-8")) % len(palette)
         turn = palette[first:] + palette[:first]
         colour = next((c for c in turn if c not in used), turn[0])
-        made.append(Entity(id=name, name_en=name, name_zh="", parent="", kind="layer", partner_oem="",
+        made.append(Entity(id=name, name_en=name, name_zh="", parent="", kind=LAYER_KIND, partner_oem="",
                            joined_hima="", first_model="", first_model_launch="", launch_milestone="",
                            colour=colour))
     return made

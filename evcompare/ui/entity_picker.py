@@ -1,4 +1,5 @@
-"""The entity tree: Xiaomi and its models, HIMA and its brands, the partner makers.
+"""The entity tree: Xiaomi and its models, HIMA and its brands, the partner makers, and under
+"Imported data" the entities only the project's data layers name.
 
 Checking an entity asks for it to be shown (the window turns that into an undoable command);
 the picker itself never changes the project, and `sync` puts it back in step after any change,
@@ -45,6 +46,9 @@ class EntityPicker(QWidget):
         self.tree.setHeaderHidden(True)
         self.tree.setToolTip(self.tr("Check an entity to add it to the chart"))
         self._items: dict[str, QTreeWidgetItem] = {}
+        self._entities: dict[str, Entity] = {e.id: e for e in tree}  # and the layers' own
+        self._imported: QTreeWidgetItem | None = None  # the group of the layers' own entities
+        self._imported_shown: tuple = ()
         self._language = ""
         for entity in tree.roots():
             self._add(entity, self.tree.invisibleRootItem())
@@ -76,8 +80,37 @@ class EntityPicker(QWidget):
         return self._items[entity]
 
     def checked(self) -> tuple[str, ...]:
-        return tuple(e.id for e in self.entity_tree
-                     if self._items[e.id].checkState(0) == Qt.CheckState.Checked)
+        """The checked entities: the bundled ones in the tree's order, then the imported ones."""
+        ids = [e.id for e in self.entity_tree] + [ident for ident, _colour in self._imported_shown]
+        return tuple(i for i in ids if self._items[i].checkState(0) == Qt.CheckState.Checked)
+
+    def set_imported(self, entities: list[Entity]) -> None:
+        """List the entities only data layers name, under "Imported data" (none: no group)."""
+        shown = tuple((e.id, e.colour) for e in entities)
+        if shown == self._imported_shown:
+            return
+        self._imported_shown = shown
+        self.tree.blockSignals(True)
+        try:
+            if self._imported is not None:
+                for index in range(self._imported.childCount()):
+                    ident = self._imported.child(index).data(0, ID_ROLE)
+                    del self._items[ident], self._entities[ident]
+                self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(self._imported))
+                self._imported = None
+            if entities:
+                self._imported = QTreeWidgetItem(self.tree, [self.tr("Imported data")])
+                self._imported.setToolTip(0, self.tr("Entities only your data layers have (see Layers)"))
+                self._imported.setFlags(self._imported.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
+                for entity in entities:
+                    self._entities[entity.id] = entity
+                    self._add(entity, self._imported)
+                    self._items[entity.id].setText(0, entity.label(self._language or "en"))
+                    self._items[entity.id].setToolTip(0, self.tr("{name}: from a data layer").format(
+                        name=entity.name_en))
+                self._imported.setExpanded(True)
+        finally:
+            self.tree.blockSignals(False)
 
     def set_checked(self, entity: str, checked: bool) -> None:
         """Check or uncheck as a user would (emits `entitiesRequested`)."""
@@ -94,7 +127,7 @@ class EntityPicker(QWidget):
                 if item.checkState(0) != state:
                     item.setCheckState(0, state)
                 if renamed:
-                    item.setText(0, self.entity_tree[ident].label(language))
+                    item.setText(0, self._entities[ident].label(language))
         finally:
             self.tree.blockSignals(False)
         self._language = language
@@ -118,8 +151,8 @@ class EntityPicker(QWidget):
             self.tree.expandAll()
 
     def _matches_below(self, item: QTreeWidgetItem, wanted: str) -> bool:
-        entity = self.entity_tree[item.data(0, ID_ROLE)]
-        if any(wanted in name.casefold() for name in (entity.id, entity.name_en, entity.name_zh)):
+        entity = self._entities.get(item.data(0, ID_ROLE))  # None for the "Imported data" group
+        if entity and any(wanted in name.casefold() for name in (entity.id, entity.name_en, entity.name_zh)):
             return True
         return any(self._matches_below(item.child(i), wanted) for i in range(item.childCount()))
 

@@ -25,6 +25,7 @@ from evcompare.charts.labels import entity_labels
 from evcompare.charts.panels import ChartArea
 from evcompare.commands.comparison import SetComparison
 from evcompare.commands.milestones import MoveMilestones
+from evcompare.model.entities import LAYER_KIND
 from evcompare.model.project import Project
 from evcompare.ui.about import show_about
 from evcompare.ui.controls import Controls
@@ -84,7 +85,7 @@ class MainWindow(QMainWindow):
         self.data: ChartData | None = None
         self.selected: tuple[str, str] | None = None
         self._cards_shown: tuple | None = None  # what the KPI cards were last computed for
-        self._picker_shown: tuple = ()  # the entities and language the tree was last synced to
+        self._picker_shown: tuple = ()  # the entities, language and imported ones the tree last showed
         self.setObjectName("mainWindow")
         self.resize(*DEFAULT_SIZE)
         dataset = project.dataset
@@ -100,7 +101,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.chart, 1)
         self.setCentralWidget(central)
 
-        self.picker = EntityPicker(project.base_dataset.entities)  # layers' own entities: Layers dock
+        self.picker = EntityPicker(project.base_dataset.entities)
         self.entity_dock = self._dock(self.tr("Entities"), "entityDock", self.picker,
                                       Qt.DockWidgetArea.LeftDockWidgetArea)
         self.table = DataTable()
@@ -123,7 +124,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Data as of {as_of} · {count} sources").format(
             as_of=dataset.manifest.get("as_of", "?"), count=dataset.manifest.get("source_count", "?")))
 
-        self.picker.entitiesRequested.connect(self._on_entities_picked)
+        self.picker.entitiesRequested.connect(lambda entities: self.request_change(entities=entities))
         self.controls.changeRequested.connect(lambda changes: self.request_change(**changes))
         self.chart.pointClicked.connect(self.on_point_clicked)
         self.chart.milestoneMoved.connect(self.move_milestone)
@@ -235,12 +236,6 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(SetComparison(self.project, new))
         return True
 
-    def _on_entities_picked(self, entities: tuple[str, ...]) -> None:
-        """The entity tree lists the bundled entities; the shown entities of data layers (checked
-        in the Layers dock) stay shown."""
-        layers_own = tuple(e for e in self.project.comparison.entities if e not in self.picker.entity_tree)
-        self.request_change(entities=entities + layers_own)
-
     def set_project(self, project: Project) -> None:
         """Show another document (File ▸ New or Open) with a fresh undo history."""
         self.undo_stack.clear()
@@ -291,8 +286,10 @@ class MainWindow(QMainWindow):
             self._cards_shown = cards
             self.kpis.update_cards(self.project)
             self.cards_area.fit()
-        if (c.entities, c.language) != self._picker_shown:  # a sync repaints the whole tree
-            self._picker_shown = (c.entities, c.language)
+        imported = [e for e in self.project.dataset.entities if e.kind == LAYER_KIND]
+        if (c.entities, c.language, imported) != self._picker_shown:  # a sync repaints the whole tree
+            self._picker_shown = (c.entities, c.language, imported)
+            self.picker.set_imported(imported)
             self.picker.sync(c.entities, c.language)
         self.controls.set_dataset(self.project.dataset)
         self.controls.sync(c, latest)
