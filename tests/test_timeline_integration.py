@@ -202,3 +202,16 @@ def test_the_timeline_is_built_when_first_shown(make_window):
     window.timeline_action.trigger()
     assert window.timeline is not None and window.timeline_dock.widget() is window.timeline
     assert not math.isnan(window.timeline.x_range()[0])
+
+
+def test_the_timeline_opens_tall_enough_for_a_line_of_labels_a_lane(qtbot, make_window):
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    qtbot.waitExposed(window)
+    timeline = window.show_timeline()
+    qtbot.waitUntil(lambda: timeline.isVisible())
+    wanted = min(timeline.preferred_height(), window.height() // 2)
+    qtbot.waitUntil(lambda: timeline.height() >= wanted - 2)  # the splitter rounds
+    timeline.relayout()
+    assert sum(1 for item in timeline.items() if item.label) > 10  # labels, not markers only

@@ -7,7 +7,7 @@ stack, the project notifies, and `refresh` redraws everything from the project o
 from __future__ import annotations
 
 import pandas as pd
-from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QResizeEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QScrollArea,
     QSizePolicy,
+    QTabBar,
     QVBoxLayout,
     QWidget,
 )
@@ -320,7 +321,21 @@ class MainWindow(QMainWindow):
                 lambda categories: self.request_change(milestone_categories=categories))
             self.timeline_dock.setWidget(timeline)
             self._sync_timeline_range()
+            QTimer.singleShot(0, self._fit_timeline_dock)  # once the dock's tab is in front
         return self.timeline
+
+    def _fit_timeline_dock(self) -> None:
+        """Give the panels under the charts room for a line of labels a lane (up to half the
+        window): the data table's height leaves the timeline's lanes lower than their text."""
+        timeline, dock = self.timeline, self.timeline_dock
+        if timeline is None or not dock.isVisible():
+            return
+        short = min(timeline.preferred_height(), self.height() // 2) - timeline.height()
+        if short > 0:  # resizeDocks sizes the area: the dock's title bar and the tabs under it too
+            tabs = [bar for bar in self.findChildren(QTabBar) if bar.isVisible()
+                    and dock.windowTitle() in (bar.tabText(i) for i in range(bar.count()))]
+            area = dock.height() + (tabs[0].height() if tabs else 0)
+            self.resizeDocks([dock], [area + short], Qt.Orientation.Vertical)
 
     def _sync_timeline_range(self) -> None:
         if self.timeline is not None and self.chart.is_calendar():

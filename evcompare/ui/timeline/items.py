@@ -344,8 +344,13 @@ def layout_lane(items: Sequence[MilestoneItem], scale: float, lane_px: float, st
     its marker's line when it fits before the next marker; otherwise into the first free row
     above or below the line (as many as the lane's height allows); when none is free, it stays
     on the line cut short with an ellipsis before the next marker, or is left out when too
-    short to read. The item keeps its full text in its tooltip.
+    short to read; in a lane lower than a line of text, every label is left out. The item
+    keeps its full text in its tooltip.
     """
+    if lane_px < style.row_height:  # a lane lower than a line of text: markers only (tooltips)
+        for item in items:
+            item.set_label("", 0.0, scale)
+        return
     rows = label_rows(lane_px, style.row_height)
     ends = [-math.inf] * len(rows)  # right end of the last label in each row
     ordered = sorted(items, key=lambda i: i.x_start)

@@ -466,6 +466,11 @@ class TimelineWidget(QWidget):
         finally:
             self._syncing = False
 
+    def preferred_height(self) -> int:
+        """Pixels that give every lane room for a line of labels: what the dock should offer."""
+        lanes = round(len(self._lanes.lanes) * 1.6 * self._style.row_height)
+        return self.toolbar.sizeHint().height() + self.plot_item.getAxis("bottom").height() + lanes
+
     def x_range(self) -> tuple[float, float]:
         x0, x1 = self.view_box.viewRange()[0]
         return float(x0), float(x1)
