@@ -163,8 +163,7 @@ def screenshot(out: str, size: tuple[int, int], theme: str, view: str, timeline:
     width, height = size
     window.resize(width, height)
     if timeline:
-        window.show_timeline()
-        window.resizeDocks([window.timeline_dock], [height * 3 // 10], Qt.Orientation.Vertical)
+        window.show_timeline()  # sized for its lanes once shown
     loop = QEventLoop()
     watch = _PaintWatch(loop)
     window.chart.view.viewport().installEventFilter(watch)

@@ -211,7 +211,7 @@ def test_the_timeline_opens_tall_enough_for_a_line_of_labels_a_lane(qtbot, make_
     qtbot.waitExposed(window)
     timeline = window.show_timeline()
     qtbot.waitUntil(lambda: timeline.isVisible())
-    wanted = min(timeline.preferred_height(), window.height() // 2)
+    wanted = min(timeline.preferred_height(), window.height() // 3)
     qtbot.waitUntil(lambda: timeline.height() >= wanted - 2)  # the splitter rounds
     timeline.relayout()
     assert sum(1 for item in timeline.items() if item.label) > 10  # labels, not markers only

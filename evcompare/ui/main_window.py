@@ -325,12 +325,13 @@ class MainWindow(QMainWindow):
         return self.timeline
 
     def _fit_timeline_dock(self) -> None:
-        """Give the panels under the charts room for a line of labels a lane (up to half the
-        window): the data table's height leaves the timeline's lanes lower than their text."""
+        """Give the panels under the charts room for a line of labels a lane (up to a third of the
+        window, the charts keep the rest): the data table's height leaves the timeline's lanes
+        lower than their text."""
         timeline, dock = self.timeline, self.timeline_dock
         if timeline is None or not dock.isVisible():
             return
-        short = min(timeline.preferred_height(), self.height() // 2) - timeline.height()
+        short = min(timeline.preferred_height(), self.height() // 3) - timeline.height()
         if short > 0:  # resizeDocks sizes the area: the dock's title bar and the tabs under it too
             tabs = [bar for bar in self.findChildren(QTabBar) if bar.isVisible()
                     and dock.windowTitle() in (bar.tabText(i) for i in range(bar.count()))]
