@@ -130,6 +130,24 @@ def test_dragging_on_the_timeline_moves_the_chart_marker(make_window):
     assert overlay.lines.moving is None  # drawn with the others again
 
 
+def test_a_selection_dragged_on_the_timeline_moves_every_chart_line_live(make_window):
+    window = make_window()
+    timeline = window.show_timeline()
+    overlay = panel_showing(window, YU7_LAUNCH).overlay
+    other = next(m.id for m in overlay.shown() if m.id != YU7_LAUNCH and m.date_precision == "day")
+    before = {ident: overlay.line(ident).x for ident in (YU7_LAUNCH, other)}
+    timeline.select([YU7_LAUNCH, other])
+    item = timeline.item(YU7_LAUNCH)
+    item.begin_drag("move")
+    item.drag_to(item.x_start + 5 * DAY)
+    assert {ident: overlay.line(ident).x - x for ident, x in before.items()} == {YU7_LAUNCH: 5 * DAY,
+                                                                               other: 5 * DAY}
+    item.finish_drag(item.x_start + 5 * DAY)
+    assert window.undo_stack.count() == 1 and window.undo_stack.undoText() == "Move 2 milestones"
+    assert {ident: overlay.line(ident).x - x for ident, x in before.items()} == {YU7_LAUNCH: 5 * DAY,
+                                                                               other: 5 * DAY}
+
+
 def test_moving_the_launch_milestone_moves_the_race(make_window):
     window = make_window(Comparison(chart="race", layout="overlay"))
     series = window.chart.shown_series()["Xiaomi"]

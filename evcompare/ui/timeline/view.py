@@ -159,6 +159,7 @@ class TimelineWidget(QWidget):
         self._syncing = False
         self._press: tuple[MilestoneItem, str, float, float] | None = None  # item, mode, press x, origin
         self._carrying = False
+        self._previewing = False  # showing a drag made in another view
         self._band: QGraphicsRectItem | None = None
         self._band_start = QPointF()
         self._hovered: MilestoneItem | None = None
@@ -801,17 +802,19 @@ class TimelineWidget(QWidget):
         if math.isnan(x):
             item.cancel_drag()
             return
-        self._carrying = True  # a preview moves this item only
+        self._previewing = True  # this item only, and nothing to announce
         try:
             item.begin_drag("move")
             item.drag_to(x)
         finally:
-            self._carrying = False
+            self._previewing = False
 
     def _on_item_dragged(self, item: MilestoneItem, mode: str, x: float) -> None:
         """Announce the drag to linked views; carry the other selected items along when one of
-        them is moved."""
-        if mode != "end" and not self._carrying:
+        them is moved (they are announced as they go)."""
+        if self._previewing:
+            return
+        if mode != "end":
             self.milestoneDragged.emit(item.milestone.id, x)
         if mode != "move" or not item.selected or self._carrying:
             return
