@@ -41,6 +41,7 @@ from PySide6.QtWidgets import QGraphicsSceneWheelEvent, QMenu, QSizePolicy
 
 from evcompare.charts import axes
 from evcompare.charts.data import EntityRows
+from evcompare.charts.panels import grid_columns
 from evcompare.charts.series import LONG_SERIES, USER_EXTRA_PX, SeriesContext, point_tooltip, user_pen_brush
 from evcompare.ui.theming import Theme, point_pen_brush
 
@@ -49,11 +50,6 @@ HOVER_PX = 6.0  # how near the pointer must be to a point to show its tooltip or
 CELL_GAP_PX = 10.0  # between cells, left and right of a plot and under it
 DATE_ROW = 1.6  # text lines under the bottom cells: the dates clear the scale's lowest label
 WHEEL_STEP = 1.02  # zoom per 1/8 degree of wheel turn, as a pyqtgraph view zooms
-
-
-def grid_columns(count: int) -> int:
-    """Columns of a grid of `count` panels: one row for up to three, else a near square."""
-    return count if count <= 3 else math.ceil(math.sqrt(count))
 
 
 def visible_slice(x: np.ndarray, x0: float, x1: float) -> slice:

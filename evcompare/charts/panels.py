@@ -16,6 +16,7 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
@@ -29,7 +30,6 @@ from evcompare.charts.data import ChartData
 from evcompare.charts.labels import entity_labels, measure_metric_label, value_axis_title
 from evcompare.charts.legend import ChartLegend
 from evcompare.charts.milestone_overlay import MilestoneOverlay, drawn_for, milestone_x
-from evcompare.charts.multiples import Cell, MultiplesCanvas, grid_columns
 from evcompare.charts.race import place_labels
 from evcompare.charts.series import ChartSeries, SeriesContext, readable_colour
 from evcompare.model.comparison import Comparison
@@ -37,6 +37,9 @@ from evcompare.model.entities import EntityTree
 from evcompare.model.metrics import metric_unit
 from evcompare.model.milestones import Milestone
 from evcompare.ui.theming import Theme, style_plot
+
+if TYPE_CHECKING:  # imported on first use: a sixth of our start-up imports
+    from evcompare.charts.multiples import MultiplesCanvas
 
 SIGNED_METRICS = {"yoy", "mom"}
 # Small multiples of a line chart drawn by one canvas from this many panels on. The canvas is
@@ -51,6 +54,11 @@ class PanelPlan:
     key: str
     title: str
     entities: tuple[str, ...]
+
+
+def grid_columns(count: int) -> int:
+    """Columns of a grid of `count` panels: one row for up to three, else a near square."""
+    return count if count <= 3 else math.ceil(math.sqrt(count))
 
 
 def plan_panels(comparison: Comparison, tree: EntityTree) -> list[PanelPlan]:
@@ -279,6 +287,8 @@ class ChartArea(QWidget):
 
     def _canvas_item(self) -> MultiplesCanvas:
         if self._canvas is None:
+            from evcompare.charts.multiples import MultiplesCanvas
+
             self._canvas = MultiplesCanvas(self.theme, self._context_actions)
             self._canvas.pointClicked.connect(self.pointClicked)
             self._canvas.xRangeChanged.connect(self._emit_x_range)
@@ -287,6 +297,8 @@ class ChartArea(QWidget):
     def _show_canvas(self, data: ChartData, plans: list[PanelPlan], milestones: list[Milestone],
                      names: dict[str, str], measure: str, value_title: str) -> None:
         """Feed the canvas one cell per entity drawn, with the milestone lines its panel would show."""
+        from evcompare.charts.multiples import Cell
+
         c = data.comparison
         canvas = self._canvas_item()
         colours = {e.id: readable_colour(e.colour, self.theme) for e in self.tree}

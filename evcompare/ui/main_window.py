@@ -6,6 +6,8 @@ stack, the project notifies, and `refresh` redraws everything from the project o
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QResizeEvent, QUndoStack
@@ -36,7 +38,9 @@ from evcompare.ui.file_actions import install_file_actions
 from evcompare.ui.kpi_cards import KpiCards
 from evcompare.ui.slides import install_slides
 from evcompare.ui.theming import Theme, apply_theme, get_theme
-from evcompare.ui.timeline import TimelineWidget
+
+if TYPE_CHECKING:  # imported when the timeline is first shown, like it is built
+    from evcompare.ui.timeline import TimelineWidget
 
 DEFAULT_SIZE = (1440, 900)
 WHOLE_NUMBER_UNITS = {"vehicles", "CNY per vehicle"}
@@ -314,6 +318,8 @@ class MainWindow(QMainWindow):
 
         Built when first shown, not at start-up: it costs about as much as the charts."""
         if self.timeline is None:
+            from evcompare.ui.timeline import TimelineWidget
+
             timeline = self.timeline = TimelineWidget(self.project, self.undo_stack)
             timeline.xRangeChanged.connect(self.chart.set_x_range)
             timeline.milestoneDragged.connect(self.chart.preview_milestone)
