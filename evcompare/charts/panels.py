@@ -301,7 +301,7 @@ class ChartArea(QWidget):
 
         c = data.comparison
         canvas = self._canvas_item()
-        colours = {e.id: readable_colour(e.colour, self.theme) for e in self.tree}
+        colours = self._entity_colours()
         wanted = set(c.milestone_categories)
         cells = []
         for plan in plans:
@@ -485,13 +485,17 @@ class ChartArea(QWidget):
                          names: dict[str, str]) -> None:
         c = data.comparison
         window = self._ranges[0][0] if self._ranges and c.chart != "race" else None
-        colours = {e.id: readable_colour(e.colour, self.theme) for e in self.tree}
+        colours = self._entity_colours()
         for panel, plan in zip(self._panels, plans, strict=True):
             family: set[str] = set()
             for entity in plan.entities:
                 family |= self._family(entity)
             panel.overlay.update(milestones, family, c.milestone_categories, window, colours, names,
                                  c.language, self.theme)
+
+    def _entity_colours(self) -> dict[str, str]:
+        """Each entity's colour as drawn on this theme's background (milestone lines use it)."""
+        return {e.id: readable_colour(e.colour, self.theme) for e in self.tree}
 
     def _family(self, entity: str) -> set[str]:
         family = {entity}
