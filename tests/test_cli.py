@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import os
@@ -294,3 +295,16 @@ def test_check_opens_a_project_file_against_the_bundled_data(capsys, tmp_path):
         f"{good}: ok (0 rows, project table)",
         f"{bad}:0:comparison.freq: expected one of month, quarter, year, got \"fortnight\"",
     ]
+
+
+def test_the_app_is_imported_with_the_collector_on_and_its_modules_frozen_out_of_it():
+    """Start-up keeps the collector off while the app's modules are imported and then
+    freezes them out of it; it must be on again afterwards, or the app would never free a
+    cycle."""
+    gc.unfreeze()
+    try:
+        assert cli._app().MainWindow.__name__ == "MainWindow"
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 10_000  # every object alive at import, not just a few
+    finally:
+        gc.unfreeze()

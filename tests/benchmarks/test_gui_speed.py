@@ -93,31 +93,42 @@ def settle(app: QApplication, painted: PaintCount, before: int) -> None:
 
 # --- (a) start-up -----------------------------------------------------------------------------
 
-# The `evcompare` command with no arguments, reporting the first paint of the chart's view.
+# The `evcompare` command with no arguments, reporting the first paint of the chart's view. The
+# child runs the command's own path, imports included: the watch is set on the window class
+# once the command has imported the app (and frozen what it imported out of the collector).
 APP_CHILD = """
 import os, sys
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication
 from evcompare import cli
-from evcompare.ui.main_window import MainWindow
 
-class FirstPaint(QObject):
-    seen = False
-    def eventFilter(self, watched, event):
-        if event.type() == QEvent.Type.Paint and not self.seen:
-            self.seen = True
-            QTimer.singleShot(0, self.report)
-        return False
-    def report(self):
-        os.write(1, b"painted\\n")
-        QApplication.instance().quit()
+def watch_first_paint(app_module):
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
 
-watch = FirstPaint()
-show = MainWindow.show
-def show_and_watch(window):
-    window.chart.view.viewport().installEventFilter(watch)
-    show(window)
-MainWindow.show = show_and_watch
+    class FirstPaint(QObject):
+        seen = False
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Paint and not self.seen:
+                self.seen = True
+                QTimer.singleShot(0, self.report)
+            return False
+        def report(self):
+            os.write(1, b"painted\\n")
+            QApplication.instance().quit()
+
+    watch = FirstPaint()
+    window_class = app_module.MainWindow
+    show = window_class.show
+    def show_and_watch(window):
+        window.chart.view.viewport().installEventFilter(watch)
+        show(window)
+    window_class.show = show_and_watch
+
+load_app = cli._app
+def load_and_watch():
+    app_module = load_app()
+    watch_first_paint(app_module)
+    return app_module
+cli._app = load_and_watch
 sys.exit(cli.main([]))
 """
 
