@@ -6,6 +6,7 @@ the first data row is row 2.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -74,7 +75,7 @@ def _date(value: str) -> str | None:
     if not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", value):
         return "a date as YYYY-MM-DD or YYYY-MM"
     try:
-        pd.Timestamp(value if len(value) == 10 else value + "-01")
+        dt.date.fromisoformat(value if len(value) == 10 else value + "-01")
     except ValueError:
         return "a real calendar date"
     return None
