@@ -10,8 +10,8 @@ import pandas as pd
 import pyqtgraph as pg
 import pytest
 from gui_windows import WindowFactory, window_factory
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QMessageBox, QTabBar
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QTabBar, QWidget
 
 from evcompare.model import metrics
 from evcompare.model.comparison import Comparison
@@ -44,6 +44,20 @@ def curve_data(window: MainWindow, entity: str) -> tuple[np.ndarray, np.ndarray]
 def choose(combo, value: str) -> None:
     """Pick an entry of a combo box by its data, as the user would."""
     combo.setCurrentIndex(combo.findData(value))
+
+
+class PaintCount(QObject):
+    """Counts the paint events a widget receives."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
 
 
 def point_index(window: MainWindow, entity: str, period: str) -> int:
@@ -329,6 +343,25 @@ def test_a_burst_of_period_edits_is_one_undo_step(make_window):
     assert window.undo_stack.undoText() == "Change period start to 2024-07"
     window.undo_stack.undo()
     assert window.project.comparison.start == "2024-04"
+    assert window.controls.start.date().toString("yyyy-MM") == "2024-04"
+
+
+def test_a_metric_change_leaves_the_period_editors_unpainted(qtbot, make_window):
+    """Only what changed is repainted: setting the dates they already show made both period
+    editors (and the toolbar under them) repaint on every change."""
+    window = make_window()
+    window.show()
+    qtbot.waitExposed(window)
+    painted = {edit: PaintCount(edit) for edit in (window.controls.start, window.controls.end)}
+    qtbot.waitUntil(lambda: all(count.count for count in painted.values()))  # their first paint
+    QApplication.processEvents()
+    for count in painted.values():
+        count.count = 0
+    metric_painted = PaintCount(window.controls.metric)
+    choose(window.controls.metric, "cumulative")
+    qtbot.waitUntil(lambda: metric_painted.count > 0)
+    QApplication.processEvents()
+    assert [count.count for count in painted.values()] == [0, 0]
     assert window.controls.start.date().toString("yyyy-MM") == "2024-04"
 
 

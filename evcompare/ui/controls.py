@@ -244,8 +244,9 @@ class Controls(QObject):
                                  (self.language_combo, comparison.language)):
                 combo.setCurrentIndex(combo.findData(value))
             self._set_ranges(comparison.start, comparison.end or latest)
-            self.start.setDate(to_qdate(comparison.start))
-            self.end.setDate(to_qdate(comparison.end or latest))
+            for edit, month in ((self.start, comparison.start), (self.end, comparison.end or latest)):
+                if edit.date() != to_qdate(month):  # setting the same date still repaints the toolbar
+                    edit.setDate(to_qdate(month))
             self.chart_actions[comparison.chart].setChecked(True)
             self.layout_actions[comparison.layout].setChecked(True)
             self.language_actions[comparison.language].setChecked(True)
