@@ -98,7 +98,7 @@ def test_hidden_milestone_categories_stay_hidden(shown_chart):
     assert shown and {m.category for m in shown} == {"financial"}
 
 
-def test_value_axis_reads_like_the_cli():
+def test_value_axis_reads_like_the_cli(qapp):  # an axis is a graphics item: it needs the app
     axis = NumberAxis("left")
     assert axis.tickStrings([0.0, 100_000.0, 500_000.0], 1.0, 100_000.0) == ["0", "100,000", "500,000"]
     assert axis.tickStrings([12.5, 13.0], 1.0, 0.5) == ["12.5", "13.0"]
