@@ -94,9 +94,10 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.resize(*DEFAULT_SIZE)
         dataset = project.dataset
+        self._use_theme()  # before the widgets are made: styling them afterwards polishes them again
 
         self.kpis = KpiCards()
-        self.chart = ChartArea(dataset.entities, get_theme(project.comparison.theme))
+        self.chart = ChartArea(dataset.entities, self.theme)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
@@ -262,6 +263,18 @@ class MainWindow(QMainWindow):
             self._cards_shown = None  # the figures may have changed under the same comparison
         self._redraw()
 
+    def _use_theme(self) -> Theme:
+        """The comparison's theme, applied to the app when it is not the app's look yet."""
+        theme = get_theme(self.project.comparison.theme)
+        if theme is not self.theme:
+            self.theme = theme
+            app = QApplication.instance()
+            # Restyling re-polishes every widget of the app: only when the look really changes.
+            if isinstance(app, QApplication) and app.property(THEME_PROPERTY) != theme.name:
+                apply_theme(app, theme)
+                app.setProperty(THEME_PROPERTY, theme.name)
+        return theme
+
     def refresh(self) -> None:
         """Redraw every view from the project: one metrics pass, items updated in place."""
         self._cards_shown = None
@@ -272,14 +285,7 @@ class MainWindow(QMainWindow):
         """What a change needs redrawn; the KPI cards only when what they show changed (their
         figures do not depend on the metric, frequency or chart)."""
         c = self.project.comparison
-        theme = get_theme(c.theme)
-        if theme is not self.theme:
-            self.theme = theme
-            app = QApplication.instance()
-            # Restyling re-polishes every widget of the app: only when the look really changes.
-            if isinstance(app, QApplication) and app.property(THEME_PROPERTY) != theme.name:
-                apply_theme(app, theme)
-                app.setProperty(THEME_PROPERTY, theme.name)
+        theme = self._use_theme()
         self.data = data = chart_data(self.project)
         self.chart.show_data(data, list(self.project.milestones), theme)
         names = entity_labels(self.project.dataset.entities, c.language)
