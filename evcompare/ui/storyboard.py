@@ -23,7 +23,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap, QShowEvent, QUndoStack
+from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPaintEvent, QPixmap, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -313,6 +313,7 @@ class Storyboard(QWidget):
         self.stack = stack
         self.comparison_of = comparison_of
         self.dialog: ViewDialog | None = None
+        self._load_queued = False
         self.thumbnails = Thumbnails(store, self)
         self.model = ViewListModel(store, stack, self.thumbnails, self)
         self.list = QListView()
@@ -425,8 +426,12 @@ class Storyboard(QWidget):
         super().showEvent(event)
         if self.model.loaded:
             self.thumbnails.set_active(True)
-        else:
-            QTimer.singleShot(0, self, self._first_shown)  # after the window's first paint
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self.model.loaded and not self._load_queued:  # placeholders painted: fill them in
+            self._load_queued = True  # once the window's first paint is done (a timer set when
+            QTimer.singleShot(0, self, self._first_shown)  # shown fired before that paint)
 
     def _first_shown(self) -> None:
         self.model.load()
