@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 
 from evcompare.charts.export import DEFAULT_SIZE, SIZES, SlideRenderer, default_title
 from evcompare.commands.views import ViewStore
-from evcompare.export.deck import ExportCancelled, Progress, export_views, slug
 from evcompare.model.views import SavedView
 
 STATUS_MS = 6000
@@ -167,6 +166,8 @@ class SlideExports(QObject):
                 return []
             size, scale = dialog.size_chosen(), dialog.scale()
         if path is None:
+            from evcompare.export.deck import slug  # the exporters are loaded when first used
+
             view = self.current_view()
             path, _filter = QFileDialog.getSaveFileName(
                 self.window, _tr("Export view"), slug(view.title) + ".png",
@@ -205,6 +206,8 @@ class SlideExports(QObject):
     def _run(self, views: list[SavedView], fmt: str, path: str, size: tuple[int, int],
              scale: float) -> list[Path]:
         """Export with a cancellable progress dialog; the files written ([] when cancelled)."""
+        from evcompare.export.deck import ExportCancelled, export_views
+
         self.progress = dialog = QProgressDialog(_tr("Exporting {count} views…").format(count=len(views)),
                                                  _tr("Cancel"), 0, len(views), self.window)
         dialog.setWindowTitle(_tr("Export"))
@@ -217,9 +220,8 @@ class SlideExports(QObject):
             QCoreApplication.processEvents()
             return not dialog.wasCanceled()
 
-        progress: Progress = step
         try:
-            written = export_views(self.store.project, views, fmt, path, size, scale, progress)
+            written = export_views(self.store.project, views, fmt, path, size, scale, step)
         except ExportCancelled:
             self._status(_tr("Export cancelled; nothing was written"))
             return []

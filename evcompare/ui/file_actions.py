@@ -22,16 +22,13 @@ from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QDialog, QDockWidget, QFileDialog, QMainWindow, QMenu, QMessageBox, QWidget
 
 from evcompare.commands.data import AddLayer, RemoveLayer, RemoveOverride, SetOverride
-from evcompare.io.export_data import export_csv, export_xlsx
 from evcompare.io.project_file import SUFFIX, ProjectFileError, load_project, save_project
 from evcompare.io.schema import ValidationError
 from evcompare.io.tabular_import import EXCEL_SUFFIXES, read_rows
 from evcompare.model.project import Project
 from evcompare.ui.banner import Banner
-from evcompare.ui.import_dialog import ImportDialog
 from evcompare.ui.layers_panel import LayersPanel
 from evcompare.ui.live_link import LiveLinks
-from evcompare.ui.override_dialog import OverrideDialog
 from evcompare.ui.recovery import Autosaver, Recovery, unattended
 
 RECENT_KEY = "recentFiles"
@@ -345,6 +342,8 @@ class Document(QObject):
             QMessageBox.critical(self.window, self.tr("Cannot import"),
                                  "\n".join(str(p) for p in error.problems))
             return False
+        from evcompare.ui.import_dialog import ImportDialog  # the dialogs are loaded when first used
+
         project = self.window.project
         dialog = ImportDialog(table, project.dataset, [layer.name for layer in project.layers], self.window)
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -356,6 +355,8 @@ class Document(QObject):
 
     def override_figure(self, entity: str, period: str) -> bool:
         """Ask for the user's figure for a table row; one undo step."""
+        from evcompare.ui.override_dialog import OverrideDialog
+
         project = self.window.project
         dialog = OverrideDialog(project, entity, period, self.window)
         result = dialog.exec()
@@ -379,6 +380,8 @@ class Document(QObject):
             return False
         if Path(path).suffix.lower() not in (".csv", ".xlsx"):
             path += ".xlsx" if chosen == xlsx_filter else ".csv"
+        from evcompare.io.export_data import export_csv, export_xlsx
+
         try:
             (export_xlsx if path.lower().endswith(".xlsx") else export_csv)(data.frame, path)
         except OSError as error:
