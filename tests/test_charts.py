@@ -5,10 +5,12 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pyqtgraph as pg
+import pyqtgraph.graphicsItems.DateAxisItem as date_axis
 import pytest
-from PySide6.QtGui import QColor, QUndoStack
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QUndoStack
 
-from evcompare.charts.axes import NumberAxis, value_range
+from evcompare.charts.axes import DateAxis, NumberAxis, value_range
 from evcompare.charts.data import chart_data
 from evcompare.charts.panels import ChartArea, plan_panels
 from evcompare.charts.series import SeriesContext, point_tooltip, readable_colour
@@ -102,6 +104,26 @@ def test_value_axis_reads_like_the_cli(qapp):  # an axis is a graphics item: it 
     axis = NumberAxis("left")
     assert axis.tickStrings([0.0, 100_000.0, 500_000.0], 1.0, 100_000.0) == ["0", "100,000", "500,000"]
     assert axis.tickStrings([12.5, 13.0], 1.0, 0.5) == ["12.5", "13.0"]
+
+
+@pytest.mark.parametrize("days", [2, 10, 60, 800, 3650])
+def test_date_ticks_are_pyqtgraphs_without_asking_for_the_local_time_zone(qapp, monkeypatch, days):
+    start, width = 1.71e9 + days, 900  # a range never asked before (the ticks are shared)
+    theirs = pg.DateAxisItem("bottom", utcOffset=0)
+    theirs.fontMetrics = QFontMetrics(QFont())
+    expected = theirs.tickValues(start, start + days * 86_400, width)
+
+    def local_time(timestamp: float) -> int:
+        raise AssertionError("asked for the local time zone")
+
+    monkeypatch.setattr(date_axis, "applyOffsetFromUtc", local_time)
+    ours = DateAxis("bottom")
+    ours.fontMetrics = theirs.fontMetrics
+    ticks = ours.tickValues(start, start + days * 86_400, width)
+    assert [spacing for spacing, _ in ticks] == [spacing for spacing, _ in expected]
+    for (_, got), (_, wanted) in zip(ticks, expected, strict=True):
+        np.testing.assert_array_equal(got, wanted)
+    assert sum(len(values) for _, values in ticks) >= 2
 
 
 def test_value_range_starts_at_zero_and_ignores_gaps():

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 import pyqtgraph as pg
+import pyqtgraph.graphicsItems.DateAxisItem as date_axis
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QImage, QPaintEngine, QPainter, QPen, QTransform
 
@@ -122,6 +123,18 @@ class NumberAxis(RectTicks):
         return [f"{value * scale:,.{places}f}" for value in values]
 
 
+class _UtcZoomLevel(date_axis.ZoomLevel):
+    """pyqtgraph's zoom level on an axis in UTC. With the offset fixed at 0, pyqtgraph moves
+    each day-or-longer tick by 0, but works that 0 out by asking Qt for the local time zone
+    at every tick: ~8 ms on the first paint (Qt loads the zone database), and more per pan."""
+
+    def moveTicksToLocalTimeCoords(self, ticks: np.ndarray, spacing: int, skipFactor: int) -> np.ndarray:
+        hours = date_axis.HOUR_SPACING
+        if self.utcOffset == 0 and (spacing > hours or (spacing == hours and skipFactor > 1)):
+            return ticks
+        return super().moveTicksToLocalTimeCoords(ticks, spacing, skipFactor)
+
+
 class DateAxis(RectTicks, pg.DateAxisItem):
     """Calendar ticks for x = UTC epoch seconds.
 
@@ -130,9 +143,14 @@ class DateAxis(RectTicks, pg.DateAxisItem):
     """
 
     _font_key = ""
+    _utc_levels: dict[float, _UtcZoomLevel] = {}  # pyqtgraph's levels, as UTC ones, for every axis
 
     def __init__(self, orientation: str) -> None:
         super().__init__(orientation=orientation, utcOffset=0)
+        if not DateAxis._utc_levels:
+            DateAxis._utc_levels = {spacing: _UtcZoomLevel(level.tickSpecs, level.exampleText)
+                                    for spacing, level in self.zoomLevels.items()}
+        self.zoomLevels = dict(DateAxis._utc_levels)
 
     def generateDrawSpecs(self, p: QPainter) -> tuple | None:
         self._font_key = (self.style["tickFont"] or p.font()).key()  # what tick sizes depend on
