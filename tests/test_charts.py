@@ -126,6 +126,23 @@ def test_date_ticks_are_pyqtgraphs_without_asking_for_the_local_time_zone(qapp, 
     assert sum(len(values) for _, values in ticks) >= 2
 
 
+def test_axes_repainted_from_their_kept_pixels_look_as_when_drawn(shown_chart):
+    """An unchanged axis is blitted from the pixels of its last drawing: a repaint must look
+    exactly like the drawing, and a change must look as the same chart drawn afresh."""
+    chart, project = shown_chart(Comparison(layout="overlay"))
+    drawn = chart.grab().toImage()  # the second paint: the axes from their kept pixels
+    assert chart.panels()[0].plot.getAxis("bottom")._pixels is not None
+    assert chart.grab().toImage() == drawn
+    run_rate = Comparison(layout="overlay", metric="run_rate")
+    chart.show_data(chart_data(Project(project.dataset, run_rate)), [], get_theme("light"))
+    changed = chart.grab().toImage()
+    assert changed != drawn
+    assert chart.grab().toImage() == changed
+    fresh, _ = shown_chart(run_rate)
+    fresh.show_data(chart_data(Project(project.dataset, run_rate)), [], get_theme("light"))
+    assert fresh.grab().toImage() == changed
+
+
 def test_value_range_starts_at_zero_and_ignores_gaps():
     low, high = value_range([np.array([20_000.0, np.nan, 50_000.0])])
     assert low == 0.0 and 50_000 < high < 55_000

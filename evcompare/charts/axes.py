@@ -15,7 +15,9 @@ import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.graphicsItems.DateAxisItem as date_axis
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QImage, QPaintEngine, QPainter, QPen, QTransform
+from PySide6.QtGui import QBrush, QImage, QPainter, QPen, QPicture, QTransform
+
+from evcompare.charts.device_cache import DeviceImage, rasters
 
 TIME = "time"
 DAYS = "days"
@@ -36,19 +38,34 @@ class RectTicks(pg.AxisItem):
 
     _offset: QPointF | None = None  # item to device pixels while recording; None: stroke all
     _recorded_for: tuple[float, ...] | None = None  # the offset's fractions the picture fits
+    _played: QPicture | None = None  # the picture last replayed on screen
+    _played_count = 0  # how many pictures were: what its pixels are kept for
+    _pixels: DeviceImage | None = None  # and its pixels, once it is painted a second time
 
     def paint(self, p: QPainter, *args: object) -> None:
         """Record the picture for this painter: fills need a raster device at 1:1 (an SVG, PDF or
-        2x export gets the strokes) and the offset of the pixel grid."""
+        2x export gets the strokes) and the offset of the pixel grid.
+
+        A picture painted again unchanged (the time axis when only values changed) is blitted
+        from its pixels: replaying its tick texts cost more than the rest of the axis. A new
+        picture is replayed the first time, so an axis that changes every frame (a pan) makes
+        no image."""
         moved = p.deviceTransform()
         plain = moved.type().value <= QTransform.TransformationType.TxTranslate.value
-        raster = p.paintEngine().type() == QPaintEngine.Type.Raster
-        self._offset = QPointF(moved.dx(), moved.dy()) if plain and raster else None
+        self._offset = QPointF(moved.dx(), moved.dy()) if plain and rasters(p) else None
         recorded_for = () if self._offset is None else (round(moved.dx() % 1, 6), round(moved.dy() % 1, 6))
         if recorded_for != self._recorded_for:
             self._recorded_for = recorded_for
             self.picture = None
+        picture = self.picture
+        if picture is not None and picture is self._played and self._offset is not None:
+            if self._pixels is None:
+                self._pixels = DeviceImage()
+            self._pixels.draw(p, self.boundingRect(), self._played_count, picture.play)
+            return
         super().paint(p, *args)
+        self._played = self.picture if self._offset is not None else None
+        self._played_count += 1
 
     def drawPicture(self, p: QPainter, axisSpec: TickSpec, tickSpecs: list[TickSpec],
                     textSpecs: list) -> None:

@@ -29,8 +29,6 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
-    QImage,
-    QPaintEngine,
     QPainter,
     QPainterPath,
     QPen,
@@ -38,6 +36,7 @@ from PySide6.QtGui import (
 )
 
 from evcompare.charts.data import DAY, date_text, day_of, epoch_seconds
+from evcompare.charts.device_cache import DeviceImage, rasters
 from evcompare.charts.labels import category_labels
 from evcompare.charts.symbols import category_shape
 from evcompare.model.milestones import Milestone
@@ -157,8 +156,7 @@ class MilestoneLines(pg.GraphicsObject):
         self._grab: tuple[MilestoneMark, float] | None = None  # the dragged mark, its offset from the pointer
         self._xs = np.empty(0)
         self._rect: QRectF | None = None
-        self._image: QImage | None = None  # the lines as last drawn, in device pixels
-        self._key: tuple = ()  # what they were drawn for
+        self._image = DeviceImage()  # the lines as last drawn, in device pixels
         self.label_colour = QColor("#666666")
         self.font = QFont()
         self._metrics = QFontMetricsF(self.font)
@@ -224,28 +222,14 @@ class MilestoneLines(pg.GraphicsObject):
             return
         rect = self.boundingRect()
         to_device = painter.deviceTransform()
-        if painter.paintEngine().type() != QPaintEngine.Type.Raster:  # SVG, print: keep vectors
-            self._stroke(painter, rect, self._pixel_scale(to_device))
+        scale = self._pixel_scale(to_device)
+        if not rasters(painter):  # SVG, print: keep vectors
+            self._stroke(painter, rect, scale)
             return
-        area = to_device.mapRect(rect).toAlignedRect().adjusted(-2, -2, 2, 2)  # and the pens' reach
-        key = (area, to_device.m11(), to_device.dx(), self.label_colour.rgba(),
-               [(m.x, m.colour, m.milestone.category, m.milestone.status, m.labelled and m.label_text)
-                for m in self.marks if m is not self.moving], self.hovered)
-        if key != self._key or self._image is None:
-            self._key = key
-            self._image = QImage(area.size(), QImage.Format.Format_ARGB32_Premultiplied)
-            self._image.fill(Qt.GlobalColor.transparent)
-            cache = QPainter(self._image)
-            cache.setTransform(to_device * QTransform.fromTranslate(-area.left(), -area.top()))
-            self._stroke(cache, rect, self._pixel_scale(to_device), skip=self.moving)
-            cache.end()
-        # World coordinates that are device pixels: undo what the painter adds after the world
-        # transform (the widget's offset in the window, the screen's pixel ratio).
-        after_world = painter.worldTransform().inverted()[0] * to_device
-        painter.save()
-        painter.setWorldTransform(after_world.inverted()[0])
-        painter.drawImage(area.topLeft(), self._image)
-        painter.restore()
+        key = (self.label_colour.rgba(), tuple((m.x, m.colour, m.milestone.category, m.milestone.status,
+                                                m.labelled and m.label_text)
+                                               for m in self.marks if m is not self.moving), self.hovered)
+        self._image.draw(painter, rect, key, lambda cache: self._stroke(cache, rect, scale, skip=self.moving))
         if self.moving is not None:
             self._draw_mark(painter, self.moving, rect, self._pixel_scale(to_device), hovered=True)
 

@@ -1,0 +1,57 @@
+"""An item's drawing kept as an image in device pixels, so an unchanged item is blitted.
+
+Qt repaints every item in a changed region: an axis whose ticks did not move (the time axis
+when the metric changes) or ~35 dashed milestone lines would be drawn again from scratch.
+The image is made for one device position and scale and drawn back at exactly those pixels;
+painters that are not raster (SVG, PDF, printing) are left to draw vectors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QImage, QPaintEngine, QPainter, QTransform
+
+MARGIN_PX = 2  # what pens and text may reach past an item's bounding rectangle
+
+
+def rasters(painter: QPainter) -> bool:
+    """Whether `painter` draws pixels (a widget, an image), where a cached image may stand in."""
+    return painter.paintEngine().type() == QPaintEngine.Type.Raster
+
+
+class DeviceImage:
+    """The last drawing of an item, for the key and device pixels it was made for."""
+
+    def __init__(self) -> None:
+        self._key: tuple = ()
+        self._image: QImage | None = None
+
+    def clear(self) -> None:
+        self._key, self._image = (), None
+
+    def draw(self, painter: QPainter, rect: QRectF, key: Hashable,
+             render: Callable[[QPainter], None]) -> None:
+        """Blit the image of `rect` (item coordinates) drawn by `render`, made anew when `key`
+        or the device pixels under `rect` changed."""
+        to_device = painter.deviceTransform()
+        area = to_device.mapRect(rect).toAlignedRect().adjusted(-MARGIN_PX, -MARGIN_PX, MARGIN_PX, MARGIN_PX)
+        full_key = (key, area.getRect(), to_device.m11(), to_device.m22(), to_device.dx() % 1,
+                    to_device.dy() % 1)
+        if full_key != self._key or self._image is None:
+            self._key = full_key
+            self._image = QImage(area.size(), QImage.Format.Format_ARGB32_Premultiplied)
+            self._image.fill(Qt.GlobalColor.transparent)
+            cache = QPainter(self._image)
+            cache.setRenderHints(painter.renderHints())
+            cache.setTransform(to_device * QTransform.fromTranslate(-area.left(), -area.top()))
+            render(cache)
+            cache.end()
+        # World coordinates that are device pixels: undo what the painter adds after the world
+        # transform (the widget's offset in the window, the screen's pixel ratio).
+        after_world = painter.worldTransform().inverted()[0] * to_device
+        painter.save()
+        painter.setWorldTransform(after_world.inverted()[0])
+        painter.drawImage(area.topLeft(), self._image)
+        painter.restore()
