@@ -157,6 +157,27 @@ def test_shared_value_axis_links_the_panels(make_window):
     assert hima.getViewBox().linkedView(0) is xiaomi.getViewBox()  # time stays linked
 
 
+def value_scale(plot: pg.PlotItem) -> tuple[bool, bool]:
+    """Whether a panel shows its value numbers, and its value axis title."""
+    axis = plot.getAxis("left")
+    return axis.style["showValues"], axis.label.isVisible()
+
+
+def test_a_shared_value_axis_is_labelled_once_per_row(make_window):
+    window = make_window()
+    xiaomi, hima = (p.plot for p in window.chart.panels())
+    assert value_scale(xiaomi) == (True, True) and value_scale(hima) == (False, False)
+    assert xiaomi.getAxis("left").labelText == "Deliveries (vehicles)"
+    window.controls.shared_y.trigger()  # each panel has its own scale: each shows it
+    assert value_scale(xiaomi) == value_scale(hima) == (True, True)
+    assert hima.getAxis("left").labelText == "Deliveries (vehicles)"
+    window.undo_action.trigger()
+    assert value_scale(hima) == (False, False)
+    window.request_change(layout="multiples", entities=("Xiaomi", "HIMA", "Aito", "Luxeed", "Stelato"))
+    panels = [p.plot for p in window.chart.panels()]  # three columns: the first of each row shows it
+    assert [value_scale(plot)[0] for plot in panels] == [True, False, False, True, False]
+
+
 def test_a_missing_month_is_a_nan_break_not_a_zero(make_window):
     window = make_window()
     series = window.chart.series("HIMA")

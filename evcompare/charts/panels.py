@@ -75,6 +75,17 @@ def plan_panels(comparison: Comparison, tree: EntityTree) -> list[PanelPlan]:
     return [PanelPlan(group, names[group], tuple(members)) for group, members in groups.items()]
 
 
+def _show_value_scale(plot: pg.PlotItem, shown: bool) -> None:
+    """Show or hide a panel's value numbers and title. A shared value axis reads off the first
+    panel of each row: repeated beside every panel it takes their width and, working out its
+    tick texts again, most of a redraw's axis time."""
+    axis = plot.getAxis("left")
+    if axis.style["showValues"] != shown:
+        axis.setStyle(showValues=shown)
+    if axis.label.isVisible() != shown:
+        axis.showLabel(shown)
+
+
 class PanelGrid(QGraphicsGridLayout):
     """The chart's grid, which can hold off laying out while a batch of panels is added.
 
@@ -460,6 +471,9 @@ class ChartArea(QWidget):
             y_ranges = [axes.union(y_ranges)] * len(self._panels)
         for panel in self._panels[1:]:
             panel.plot.setYLink(self._panels[0].plot if shared else None)
+        columns = grid_columns(len(self._panels))
+        for index, panel in enumerate(self._panels):
+            _show_value_scale(panel.plot, not shared or index % columns == 0)
         self._ranges = [(x_range, y) for y in y_ranges]
         self.reset_view()
 
