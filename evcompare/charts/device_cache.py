@@ -34,11 +34,12 @@ class DeviceImage:
     def draw(self, painter: QPainter, rect: QRectF, key: Hashable,
              render: Callable[[QPainter], None]) -> None:
         """Blit the image of `rect` (item coordinates) drawn by `render`, made anew when `key`
-        or the device pixels under `rect` changed."""
+        or the device pixels under `rect` changed. What else of the painter's transform the
+        drawing depends on is the caller's to put in `key` (lines across the view do not move
+        when the value range does)."""
         to_device = painter.deviceTransform()
         area = to_device.mapRect(rect).toAlignedRect().adjusted(-MARGIN_PX, -MARGIN_PX, MARGIN_PX, MARGIN_PX)
-        full_key = (key, area.getRect(), to_device.m11(), to_device.m22(), to_device.dx() % 1,
-                    to_device.dy() % 1)
+        full_key = (key, area.getRect(), to_device.m11())
         if full_key != self._key or self._image is None:
             self._key = full_key
             self._image = QImage(area.size(), QImage.Format.Format_ARGB32_Premultiplied)

@@ -226,7 +226,7 @@ class MilestoneLines(pg.GraphicsObject):
         if not rasters(painter):  # SVG, print: keep vectors
             self._stroke(painter, rect, scale)
             return
-        key = (self.label_colour.rgba(), tuple((m.x, m.colour, m.milestone.category, m.milestone.status,
+        key = (to_device.dx(), self.label_colour.rgba(), tuple((m.x, m.colour, m.milestone.category, m.milestone.status,
                                                 m.labelled and m.label_text)
                                                for m in self.marks if m is not self.moving), self.hovered)
         self._image.draw(painter, rect, key, lambda cache: self._stroke(cache, rect, scale, skip=self.moving))
