@@ -48,6 +48,10 @@ class EntityTree:
     def __init__(self, entities: list[Entity]) -> None:
         self._by_id = {e.id: e for e in entities}
         self._order = [e.id for e in entities]
+        self._children: dict[str, list[Entity]] = {}  # asked for on every redraw (milestone families)
+        for entity in self:
+            if entity.parent:
+                self._children.setdefault(entity.parent, []).append(entity)
 
     def __iter__(self) -> Iterator[Entity]:
         return (self._by_id[i] for i in self._order)
@@ -73,7 +77,7 @@ class EntityTree:
         return [e for e in self if not e.parent]
 
     def children(self, ident: str) -> list[Entity]:
-        return [e for e in self if e.parent == ident]
+        return list(self._children.get(ident, ()))
 
     def group_of(self, ident: str) -> str:
         """The top-level ancestor (Xiaomi, HIMA or a maker)."""
