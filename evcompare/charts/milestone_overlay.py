@@ -226,9 +226,9 @@ class MilestoneLines(pg.GraphicsObject):
         if not rasters(painter):  # SVG, print: keep vectors
             self._stroke(painter, rect, scale)
             return
-        key = (to_device.dx(), self.label_colour.rgba(), tuple((m.x, m.colour, m.milestone.category, m.milestone.status,
-                                                m.labelled and m.label_text)
-                                               for m in self.marks if m is not self.moving), self.hovered)
+        marks = tuple((m.x, m.colour, m.milestone.category, m.milestone.status, m.labelled and m.label_text)
+                      for m in self.marks if m is not self.moving)
+        key = (to_device.dx(), self.label_colour.rgba(), marks, self.hovered)
         self._image.draw(painter, rect, key, lambda cache: self._stroke(cache, rect, scale, skip=self.moving))
         if self.moving is not None:
             self._draw_mark(painter, self.moving, rect, self._pixel_scale(to_device), hovered=True)
