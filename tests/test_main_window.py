@@ -18,6 +18,7 @@ from evcompare.model.comparison import Comparison
 from evcompare.model.dataset import Dataset
 from evcompare.model.project import Project
 from evcompare.ui.main_window import MainWindow
+from evcompare.ui.theming import get_theme
 
 
 def epoch_seconds(when: object) -> float:
@@ -425,6 +426,25 @@ def test_dark_theme_reaches_the_plots(make_window):
     background = window.chart.panels()[0].plot.getViewBox().background.brush().color().name()
     assert background == "#181b20"
     assert window.chart.view.backgroundBrush().color().name() == "#181b20"
+
+
+def test_dark_theme_reaches_the_cards_and_the_table_header(qtbot, make_window):
+    window = make_window()
+    window.show()
+    qtbot.waitExposed(window)
+    card = next(iter(window.kpis.cards().values()))
+    header = window.table.view.horizontalHeader()
+    light, dark = get_theme("light"), get_theme("dark")
+
+    def colours() -> tuple[str, str]:
+        return (card.grab().toImage().pixelColor(card.width() // 2, 3).name(),
+                header.grab().toImage().pixelColor(3, header.height() // 2).name())
+
+    assert colours() == (light.panel, light.window)
+    window.controls.dark.trigger()
+    qtbot.waitUntil(lambda: colours() == (dark.panel, dark.window))
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: colours() == (light.panel, light.window))
 
 
 def test_milestones_show_by_category(make_window):

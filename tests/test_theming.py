@@ -1,4 +1,5 @@
-"""Themes: the app palette and stylesheet follow the theme, and plots are recoloured in place."""
+"""Themes: the app palette and the panels painted from it follow the theme, and plots are
+recoloured in place."""
 
 from __future__ import annotations
 
@@ -8,16 +9,18 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
+from evcompare.ui.banner import Banner
+from evcompare.ui.kpi_cards import KpiCard
 from evcompare.ui.theming import (
     QUALIFIER_STYLE,
-    THEMES,
+    THEME_PROPERTY,
     apply_theme,
+    current_theme,
     get_theme,
     point_pen_brush,
     style_plot,
-    stylesheet,
 )
 
 AXES = ("left", "bottom", "right", "top")
@@ -26,31 +29,53 @@ AXES = ("left", "bottom", "right", "top")
 @pytest.fixture
 def app(qapp: QApplication) -> Iterator[QApplication]:
     """The application, with its look restored afterwards so other tests see the default."""
-    palette, sheet, style = qapp.palette(), qapp.styleSheet(), qapp.style().name()
+    palette, style, theme = qapp.palette(), qapp.style().name(), qapp.property(THEME_PROPERTY)
     yield qapp
     qapp.setStyle(style)
     qapp.setPalette(palette)
-    qapp.setStyleSheet(sheet)
+    qapp.setProperty(THEME_PROPERTY, theme)
 
 
 @pytest.mark.parametrize("name", ["light", "dark"])
-def test_apply_theme_sets_palette_and_stylesheet(app: QApplication, name: str) -> None:
+def test_apply_theme_sets_the_palette_and_no_stylesheet(app: QApplication, name: str) -> None:
     theme = get_theme(name)
     apply_theme(app, theme)
     palette = app.palette()
     assert palette.color(QPalette.ColorRole.Window).name() == theme.window
     assert palette.color(QPalette.ColorRole.Text).name() == theme.text
-    assert theme.panel in app.styleSheet()
-    assert "QFrame#kpiCard" in app.styleSheet()
-    app.setStyleSheet("")  # unwraps the style the sheet was applied over
+    assert palette.color(QPalette.ColorRole.PlaceholderText).name() == theme.text_muted
     assert app.style().name().lower() == "fusion"
+    assert app.styleSheet() == ""  # every widget would be styled through the sheet engine
+    assert current_theme() is theme
 
 
-def test_stylesheet_fills_every_placeholder() -> None:
-    for theme in THEMES.values():
-        sheet = stylesheet(theme)
-        assert "$" not in sheet
-        assert theme.banner in sheet
+def pixel(widget: QWidget, x: int, y: int) -> str:
+    return widget.grab().toImage().pixelColor(x, y).name()
+
+
+@pytest.mark.parametrize("name", ["light", "dark"])
+def test_kpi_cards_and_the_banner_paint_their_panels_in_the_theme(qtbot, app, name: str) -> None:
+    theme = get_theme(name)
+    apply_theme(app, theme)
+    card, banner = KpiCard(None), Banner()
+    for widget in (card, banner):
+        qtbot.addWidget(widget)
+        widget.resize(260, 120)
+    banner.set_message("link", "Sales.xlsx could not be reloaded")
+    assert pixel(card, 130, 60) == theme.panel and pixel(card, 130, 0) == theme.grid
+    assert pixel(banner, 130, 60) == theme.banner and pixel(banner, 130, 0) == theme.banner_border
+    assert banner.label.palette().color(QPalette.ColorRole.WindowText).name() == theme.banner_text
+    caption = next(iter(card.captions.values()))
+    assert caption.palette().color(caption.foregroundRole()).name() == theme.text_muted
+
+
+def test_the_banner_follows_a_theme_change(qtbot, app) -> None:
+    apply_theme(app, get_theme("light"))
+    banner = Banner()
+    qtbot.addWidget(banner)
+    apply_theme(app, get_theme("dark"))
+    qtbot.waitUntil(lambda: banner.label.palette().color(QPalette.ColorRole.WindowText).name()
+                    == get_theme("dark").banner_text)
 
 
 def test_unknown_theme_names_the_choices() -> None:

@@ -50,6 +50,9 @@ class Controls(QObject):
         self.data_bar.setObjectName("dataToolBar")
         self.view_bar = QToolBar(self.tr("View"), parent)
         self.view_bar.setObjectName("viewToolBar")
+        for bar in (self.data_bar, self.view_bar):  # room between a label and its control
+            bar.layout().setSpacing(4)
+            bar.setContentsMargins(4, 2, 4, 2)
         self._build_data_bar()
         self._build_view_actions(parent)
         self._build_view_bar()

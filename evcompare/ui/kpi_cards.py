@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QPaintEvent, QPalette
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from evcompare.model import metrics
@@ -20,9 +21,11 @@ from evcompare.model.figures import Figure
 from evcompare.model.periods import Span, month
 from evcompare.model.project import Project
 from evcompare.ui.data_table import describe
+from evcompare.ui.theming import Theme, current_theme, paint_panel, theme_changes
 
 KEYS = ("latest", "ytd", "yoy", "attainment", "pace")
 _SWATCH_PX = 12
+CARD_RADIUS_PX = 6
 _CARD_MIN_PX = 240
 _USER_ENTITY_COLOUR = "#888888"
 
@@ -57,6 +60,14 @@ def latest_month(ds: Dataset, entity: str, measure: str, end: pd.Period) -> tupl
     return None
 
 
+def _bold_font(base: QFont, larger_pt: int) -> QFont:
+    """Semi-bold, `larger_pt` points above the theme's text size: titles and values."""
+    font = QFont(base)
+    font.setPointSize(current_theme().font_pt + larger_pt)
+    font.setWeight(QFont.Weight.DemiBold)
+    return font
+
+
 class KpiCard(QFrame):
     """One entity's card: a colour swatch and name, then a caption and value per KPI."""
 
@@ -71,6 +82,7 @@ class KpiCard(QFrame):
         self.swatch.setFixedSize(_SWATCH_PX, _SWATCH_PX)
         self.title = QLabel(self)
         self.title.setObjectName("kpiTitle")
+        self.title.setFont(_bold_font(self.font(), 1))
         grid = QGridLayout(self)
         grid.setContentsMargins(12, 10, 12, 10)
         grid.setHorizontalSpacing(12)
@@ -80,14 +92,24 @@ class KpiCard(QFrame):
         grid.addWidget(self.title, 0, 1, 1, 2)
         self.captions: dict[str, QLabel] = {}
         self.values: dict[str, QLabel] = {}
+        theme_changes.applied.connect(self._follow_theme)
         for row, key in enumerate(KEYS, start=1):
             caption, value = QLabel(self), QLabel(self)
             caption.setObjectName("kpiCaption")
+            caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # the theme's muted text
             value.setObjectName("kpiValue")
+            value.setFont(_bold_font(self.font(), 5))
             value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             grid.addWidget(caption, row, 0, 1, 2)
             grid.addWidget(value, row, 2)
             self.captions[key], self.values[key] = caption, value
+
+    def _follow_theme(self, _theme: Theme) -> None:
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        theme = current_theme()
+        paint_panel(self, theme.panel, theme.grid, CARD_RADIUS_PX)
 
     def set_title(self, text: str, colour: str) -> None:
         _set_text(self.title, text, "")

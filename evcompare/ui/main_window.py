@@ -37,14 +37,13 @@ from evcompare.ui.entity_picker import EntityPicker
 from evcompare.ui.file_actions import install_file_actions
 from evcompare.ui.kpi_cards import KpiCards
 from evcompare.ui.slides import install_slides
-from evcompare.ui.theming import Theme, apply_theme, get_theme
+from evcompare.ui.theming import THEME_PROPERTY, Theme, apply_theme, get_theme
 
 if TYPE_CHECKING:  # imported when the timeline is first shown, like it is built
     from evcompare.ui.timeline import TimelineWidget
 
 DEFAULT_SIZE = (1440, 900)
 WHOLE_NUMBER_UNITS = {"vehicles", "CNY per vehicle"}
-THEME_PROPERTY = "evcompareTheme"  # the theme applied to the QApplication
 LAYOUT_VERSION = 2  # of the remembered dock layout; 2: Layers under Entities, timeline with Data
 
 
@@ -272,7 +271,6 @@ class MainWindow(QMainWindow):
             # Restyling re-polishes every widget of the app: only when the look really changes.
             if isinstance(app, QApplication) and app.property(THEME_PROPERTY) != theme.name:
                 apply_theme(app, theme)
-                app.setProperty(THEME_PROPERTY, theme.name)
         return theme
 
     def refresh(self) -> None:

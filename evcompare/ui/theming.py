@@ -1,10 +1,9 @@
 """Themes are data: one frozen `Theme` per look, applied to Qt widgets and to pyqtgraph plots.
 
-Qt widgets follow the application palette plus the stylesheet template in
-`resources/styles/app.qss`; pyqtgraph ignores both, so `style_plot` sets its colours
-explicitly. How a figure's qualifier is drawn (filled point, hollow up-triangle for a lower
-bound, dashed hollow circle for an approximation) is defined once here for the chart and its
-legend.
+Qt widgets follow the application palette (the KPI cards and the banner paint their panels
+from the theme); pyqtgraph ignores it, so `style_plot` sets its colours explicitly. How a
+figure's qualifier is drawn (filled point, hollow up-triangle for a lower bound, dashed hollow
+circle for an approximation) is defined once here for the chart and its legend.
 """
 
 from __future__ import annotations
@@ -12,16 +11,13 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from functools import cache
-from string import Template
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPalette, QPen
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QObject, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QApplication, QWidget
 
-from evcompare.io.paths import resource
-
-_FUSION_PROPERTY = "evcompareFusion"  # set on the QApplication once it has the Fusion style
+THEME_PROPERTY = "evcompareTheme"  # the name of the theme applied to the QApplication
 
 
 @dataclass(frozen=True)
@@ -107,41 +103,56 @@ def _palette(theme: Theme) -> QPalette:
     return palette
 
 
-@cache
-def stylesheet(theme: Theme) -> str:
-    """The application stylesheet: the `app.qss` template filled from the theme (read once)."""
-    values = dataclasses.asdict(theme)
-    values.update(title_pt=theme.font_pt + 1, value_pt=theme.font_pt + 5)
-    return Template(resource("styles", "app.qss").read_text(encoding="utf-8")).substitute(values)
+class _ThemeChanges(QObject):
+    """Announces each theme applied to the app, to the widgets that draw from `current_theme`:
+    Qt's palette-change events do not reach a widget whose palette Qt already resolved to the
+    new colours."""
+
+    applied = Signal(object)  # the Theme
+
+
+theme_changes = _ThemeChanges()
 
 
 def _use_fusion(app: QApplication) -> None:
-    """Set the Fusion style (the one style that honours a palette everywhere) unless it is set.
-
-    Setting a style re-polishes every widget of the app, so it is done once. Under a stylesheet
-    `app.style()` is Qt's stylesheet wrapper, whose name is '' whatever it wraps: the app then
-    remembers in a property that Fusion was set by us.
-    """
-    if app.styleSheet():
-        if app.property(_FUSION_PROPERTY):
-            return
-    elif app.style().name().lower() == "fusion":
-        app.setProperty(_FUSION_PROPERTY, True)
-        return
-    app.setStyle("Fusion")
-    app.setProperty(_FUSION_PROPERTY, True)
+    """Set the Fusion style (the one style that honours a palette everywhere) unless it is set:
+    setting a style re-polishes every widget of the app."""
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")
 
 
 def apply_theme(app: QApplication, theme: Theme) -> None:
-    """Fusion style, palette and stylesheet; each only when it differs from what the app has,
-    since every one of them makes Qt re-polish or repaint all widgets."""
+    """Fusion style and the theme's palette, each only when the app does not have it yet.
+
+    No application stylesheet: under one, Qt styles every widget through its stylesheet
+    engine, which made the window's first paint ~40 ms later. What the palette cannot say
+    (the KPI cards' and the banner's panels) those widgets paint themselves, from
+    `current_theme`."""
     _use_fusion(app)
+    changed = app.property(THEME_PROPERTY) != theme.name
+    app.setProperty(THEME_PROPERTY, theme.name)
     palette = _palette(theme)
     if app.palette() != palette:
         app.setPalette(palette)
-    sheet = stylesheet(theme)
-    if app.styleSheet() != sheet:
-        app.setStyleSheet(sheet)
+    if changed:
+        theme_changes.applied.emit(theme)
+
+
+def current_theme() -> Theme:
+    """The theme last applied to the application (light before any)."""
+    app = QApplication.instance()
+    name = app.property(THEME_PROPERTY) if app is not None else None
+    return THEMES.get(name, THEMES["light"]) if isinstance(name, str) else THEMES["light"]
+
+
+def paint_panel(widget: QWidget, fill: str, border: str, radius: float) -> None:
+    """A rounded panel with a one-pixel border over the whole of `widget` (from its paintEvent)."""
+    painter = QPainter(widget)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor(border), 1))
+    painter.setBrush(QColor(fill))
+    painter.drawRoundedRect(QRectF(widget.rect()).adjusted(0.5, 0.5, -0.5, -0.5), radius, radius)
+    painter.end()
 
 
 def style_plot(plot: pg.PlotItem, theme: Theme) -> None:
