@@ -143,6 +143,19 @@ def test_axes_repainted_from_their_kept_pixels_look_as_when_drawn(shown_chart):
     assert fresh.grab().toImage() == changed
 
 
+def test_the_value_axis_title_shows_each_new_title_and_colour(shown_chart):
+    """Axis titles are laid out again only when their text changes, and always when it does."""
+    chart, project = shown_chart(Comparison(layout="overlay"))
+    label = chart.panels()[0].plot.getAxis("left").label
+    assert label.toPlainText().strip() == "Deliveries (vehicles)"
+    cumulative = Comparison(layout="overlay", metric="cumulative")
+    chart.show_data(chart_data(Project(project.dataset, cumulative)), [], get_theme("light"))
+    assert label.toPlainText().strip() == "Deliveries, Cumulative (vehicles)"
+    dark = get_theme("dark")
+    chart.show_data(chart_data(Project(project.dataset, cumulative)), [], dark)
+    assert QColor(dark.plot_foreground).name() in label.toHtml().lower()
+
+
 def test_value_range_starts_at_zero_and_ignores_gaps():
     low, high = value_range([np.array([20_000.0, np.nan, 50_000.0])])
     assert low == 0.0 and 50_000 < high < 55_000

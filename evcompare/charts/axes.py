@@ -41,6 +41,18 @@ class RectTicks(pg.AxisItem):
     _played: QPicture | None = None  # the picture last replayed on screen
     _played_count = 0  # how many pictures were: what its pixels are kept for
     _pixels: DeviceImage | None = None  # and its pixels, once it is painted a second time
+    _label_html: str | None = None  # the title's rich text as last laid out
+
+    def _updateLabel(self) -> None:
+        """pyqtgraph lays out the title's rich text again on every range, pen or style change
+        (~40 times per panel while a chart is built): only when its text really changed."""
+        html = self.labelString()
+        if html != self._label_html:
+            self._label_html = html
+            self.label.setHtml(html)
+        self._adjustSize()
+        self.picture = None
+        self.update()
 
     def paint(self, p: QPainter, *args: object) -> None:
         """Record the picture for this painter: fills need a raster device at 1:1 (an SVG, PDF or
