@@ -156,6 +156,13 @@ def test_the_value_axis_title_shows_each_new_title_and_colour(shown_chart):
     assert QColor(dark.plot_foreground).name() in label.toHtml().lower()
 
 
+def test_panels_show_only_a_time_and_a_value_axis(shown_chart):
+    chart, _ = shown_chart(Comparison())
+    for panel in chart.panels():
+        shown = [side for side in ("left", "bottom", "top", "right") if panel.plot.getAxis(side).isVisible()]
+        assert shown == ["left", "bottom"]
+
+
 def test_value_range_starts_at_zero_and_ignores_gaps():
     low, high = value_range([np.array([20_000.0, np.nan, 50_000.0])])
     assert low == 0.0 and 50_000 < high < 55_000

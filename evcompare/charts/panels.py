@@ -47,9 +47,6 @@ SIGNED_METRICS = {"yoy", "mom"}
 # 13 panels in 28 against 99, and pan in 18 against 106), so this is where cells get too small
 # for what only the panels have: axis titles, milestone labels and dragging, view menus.
 CANVAS_PANELS = 13
-# Our number axis on the value side and the two hidden ones (pyqtgraph's own would lay out
-# their unshown titles again on every range change).
-VALUE_SIDES = ("left", "top", "right")
 
 
 @dataclass(frozen=True)
@@ -338,9 +335,11 @@ class ChartArea(QWidget):
             plot = self.view.addPlot(row=i // columns, col=i % columns,
                                      viewBox=PanelView(self._context_actions),
                                      axisItems={"bottom": axes.bottom_axis(axis_kind),
-                                                **{side: axes.NumberAxis(side) for side in VALUE_SIDES}})
+                                                "left": axes.NumberAxis("left")})
             plot.disableAutoRange()
             plot.hideButtons()
+            for hidden in ("top", "right"):  # would re-render their (unshown) label on every range change
+                plot.getAxis(hidden).enableAutoSIPrefix(False)
             style_plot(plot, self.theme)
             # No third level of grid lines (clutter, slow); a value axis that never narrows, so a
             # change to smaller numbers does not re-lay out and repaint every panel.
