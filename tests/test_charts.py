@@ -8,10 +8,11 @@ import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.graphicsItems.DateAxisItem as date_axis
 import pytest
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QUndoStack
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QUndoStack
 
 from evcompare.charts.axes import DateAxis, NumberAxis, value_range
 from evcompare.charts.data import chart_data
+from evcompare.charts.legend import LegendLabel
 from evcompare.charts.panels import ChartArea, plan_panels
 from evcompare.charts.series import SeriesContext, point_tooltip, readable_colour
 from evcompare.commands.comparison import SetComparison
@@ -161,6 +162,23 @@ def test_panels_show_only_a_time_and_a_value_axis(shown_chart):
     for panel in chart.panels():
         shown = [side for side in ("left", "bottom", "top", "right") if panel.plot.getAxis(side).isVisible()]
         assert shown == ["left", "bottom"]
+
+
+def test_legend_names_are_drawn_in_the_legend_colour_and_size(qapp):
+    label = LegendLabel("Xiaomi", "#cc0000", "9pt")
+    small = label.preferredSize()
+    label.setAttr("size", "18pt")  # as a slide's legend sets it
+    assert label.preferredSize().height() > small.height() * 1.5
+    assert label.preferredSize().width() == pytest.approx(label.text_width())
+    label.setAttr("color", "#0000cc")
+    label.resize(label.preferredSize())
+    image = QImage(label.size().toSize(), QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    label.paint(painter)
+    painter.end()
+    colours = {image.pixelColor(x, y).name() for x in range(image.width()) for y in range(image.height())}
+    assert "#0000cc" in colours and "#cc0000" not in colours
 
 
 def test_value_range_starts_at_zero_and_ignores_gaps():

@@ -11,11 +11,13 @@ import math
 
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter
 
 from evcompare.charts.series import USER_EXTRA_PX, user_pen_brush
 from evcompare.ui.theming import Theme, point_pen_brush
 
 SAMPLE_PX = 20  # the width pyqtgraph draws an entry's sample in
+LABEL_MARGIN_PX = 4  # around a name, as pyqtgraph's rich-text labels have
 
 
 def _tr(text: str) -> str:
@@ -35,6 +37,44 @@ def _key_entries(milestones_shown: bool, user_shown: bool) -> list[tuple[str, st
             ("gap", _tr("gap = no figure"))]
 
 
+class LegendLabel(pg.GraphicsWidget):
+    """An entry's name as plain text. pyqtgraph's LabelItem lays out rich text (~1 ms each, a
+    legend has eight or more on the first paint); this measures and draws the text alone, with
+    the same margins."""
+
+    def __init__(self, text: str, colour: object, size: str) -> None:
+        super().__init__()
+        self.text = text
+        self._colour = pg.mkColor(colour)
+        self._font = QFont()  # the application's, with its CJK fallback
+        self._set_size(size)
+
+    def setAttr(self, attr: str, value: object) -> None:
+        """As LabelItem's: pyqtgraph's legend sets 'color' and 'size' (a CSS size, '9pt')."""
+        if attr == "color":
+            self._colour = pg.mkColor(value)
+        elif attr == "size":
+            self._set_size(str(value))
+        self.update()
+
+    def text_width(self) -> float:
+        """The text's width with its margins (what a column must give it)."""
+        return QFontMetricsF(self._font).horizontalAdvance(self.text) + 2 * LABEL_MARGIN_PX
+
+    def _set_size(self, size: str) -> None:
+        self._font.setPointSizeF(float(size.removesuffix("pt")))
+        height = QFontMetricsF(self._font).height() + 2 * LABEL_MARGIN_PX
+        self.setMinimumSize(self.text_width(), height)
+        self.setPreferredSize(self.text_width(), height)
+        self.updateGeometry()
+
+    def paint(self, painter: QPainter, *args: object) -> None:
+        painter.setFont(self._font)
+        painter.setPen(self._colour)
+        painter.drawText(self.boundingRect().adjusted(LABEL_MARGIN_PX, 0, 0, 0),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.text)
+
+
 class ChartLegend(pg.LegendItem):
     """A horizontal legend for a row of the chart layout.
 
@@ -47,7 +87,7 @@ class ChartLegend(pg.LegendItem):
         self.theme = theme
         self.width_available = 800.0
         self._signature: tuple = ()
-        self._made: dict[tuple, tuple[pg.ItemSample, pg.LabelItem]] = {}  # for `_made_for`
+        self._made: dict[tuple, tuple[pg.ItemSample, LegendLabel]] = {}  # for `_made_for`
         self._made_for: tuple = ()
         self.setBrush(None)
         self.setPen(None)
@@ -88,14 +128,13 @@ class ChartLegend(pg.LegendItem):
         self.fit(self.width_available)
 
     def _entry(self, key: tuple, item: pg.GraphicsObject | None,
-               name: str) -> tuple[pg.ItemSample, pg.LabelItem]:
+               name: str) -> tuple[pg.ItemSample, LegendLabel]:
         """The (sample, label) pair of an entry, made on first use."""
         pair = self._made.get(key)
         if pair is None:  # as LegendItem.addItem makes one, without laying out the legend each time
             sample = self.sampleType(item if item is not None else self._key_sample(key[1]))
             sample.sigClicked.connect(self.sigSampleClicked)
-            label = pg.LabelItem(name, color=self.opts["labelTextColor"], justify="left",
-                                 size=self.opts["labelTextSize"])
+            label = LegendLabel(name, self.opts["labelTextColor"], self.opts["labelTextSize"])
             pair = self._made[key] = (sample, label)
         return pair
 
@@ -123,10 +162,10 @@ class ChartLegend(pg.LegendItem):
         self.width_available = width
         if not self.items:
             return
-        # The label's text item, not the label: a LabelItem is stretched to its column's width,
-        # so measuring it would shrink the column count a little more on every fit.
+        # The label's text, not the label: a label is stretched to its column's width, so
+        # measuring it would shrink the column count a little more on every fit.
         entry = SAMPLE_PX + self.layout.horizontalSpacing() + max(
-            label.item.boundingRect().width() for _sample, label in self.items)
+            label.text_width() for _sample, label in self.items)
         count = len(self.items)
         rows = math.ceil(count / max(1, int(width // entry)))
         columns = math.ceil(count / rows)
