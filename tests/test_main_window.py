@@ -93,6 +93,25 @@ def test_checking_aito_adds_its_curve_with_the_core_values(make_window):
     assert window.windowTitle() == "Untitled[*] — Xiaomi vs HIMA vs Aito — evcompare"
 
 
+def test_panels_keep_their_place_and_share_the_width_as_entities_come_and_go(make_window):
+    """Checking an entity changes the legend, not the panels: each redraws only its data."""
+    window = make_window()
+
+    def places() -> list[tuple[float, ...]]:
+        return [panel.plot.geometry().getRect() for panel in window.chart.panels()]
+
+    window.show()
+    before = places()
+    assert len(before) == 2 and before[0][2] == before[1][2]  # the same width
+    for entities in (("Xiaomi", "HIMA", "Aito"), ("Xiaomi", "HIMA")):
+        window.request_change(entities=entities)
+        QApplication.processEvents()
+        assert places() == before
+    window.request_change(entities=("Xiaomi", "HIMA", "Aito", "Luxeed", "Stelato", "Maextro"))
+    QApplication.processEvents()  # a third row of legend: lower panels, as wide as they were
+    assert [place[2] for place in places()] == [before[0][2]] * 2
+
+
 def test_unchecking_an_entity_takes_its_series_off_the_chart(make_window):
     window = make_window()
     window.picker.set_checked("HIMA", False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QSizeF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter
 
 from evcompare.charts.series import USER_EXTRA_PX, user_pen_brush
@@ -91,6 +91,15 @@ class ChartLegend(pg.LegendItem):
         self._made_for: tuple = ()
         self.setBrush(None)
         self.setPen(None)
+
+    def sizeHint(self, which: Qt.SizeHint, constraint: QSizeF = QSizeF()) -> QSizeF:  # noqa: B008
+        """As wide as the chart makes it (`fit` lays the entries out in that width): its own
+        width, spread over the panel columns above it, made them wider or narrower whenever an
+        entity was checked, and every panel then was laid out and drawn anew."""
+        hint = super().sizeHint(which, constraint)
+        if which in (Qt.SizeHint.MinimumSize, Qt.SizeHint.PreferredSize):
+            return QSizeF(0, hint.height())
+        return hint
 
     def show_entries(self, entries: list[tuple[pg.GraphicsObject, str]], theme: Theme,
                      milestones_shown: bool, user_shown: bool = False) -> None:

@@ -338,6 +338,7 @@ class ChartArea(QWidget):
                                                 "left": axes.NumberAxis("left")})
             plot.disableAutoRange()
             plot.hideButtons()
+            plot.setPreferredWidth(0)  # the columns share the width by their stretch alone
             for hidden in ("top", "right"):  # would re-render their (unshown) label on every range change
                 plot.getAxis(hidden).enableAutoSIPrefix(False)
             style_plot(plot, self.theme)
@@ -356,6 +357,8 @@ class ChartArea(QWidget):
             else:
                 plot.getViewBox().sigXRangeChanged.connect(self._on_x_range)
             self._panels.append(Panel(plan.key, plot, overlay, baseline))
+        for column in range(columns):  # equal columns, whatever each panel's axes need
+            self.grid.setColumnStretchFactor(column, 1)
         rows = math.ceil(len(plans) / columns)
         self.view.addItem(self.legend, row=rows, col=0, colspan=columns)
 
