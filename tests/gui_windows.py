@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication, QWidget
 
 from evcompare.model.comparison import Comparison
 from evcompare.model.dataset import Dataset
@@ -42,3 +43,17 @@ def table_value(window: MainWindow, entity: str, period: str) -> str:
     names = {e.id: e.label(window.project.comparison.language) for e in window.project.dataset.entities}
     return next(value for label, row_period, value, _q in window.table.rows()
                 if label == names.get(entity, entity) and row_period == period)
+
+
+class PaintCount(QObject):
+    """Counts the paint events a widget receives."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pyqtgraph as pg
 import pytest
-from gui_windows import WindowFactory, window_factory
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QTabBar, QWidget
+from gui_windows import PaintCount, WindowFactory, window_factory
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QTabBar
 
 from evcompare.model import metrics
 from evcompare.model.comparison import Comparison
@@ -45,20 +45,6 @@ def curve_data(window: MainWindow, entity: str) -> tuple[np.ndarray, np.ndarray]
 def choose(combo, value: str) -> None:
     """Pick an entry of a combo box by its data, as the user would."""
     combo.setCurrentIndex(combo.findData(value))
-
-
-class PaintCount(QObject):
-    """Counts the paint events a widget receives."""
-
-    def __init__(self, widget: QWidget) -> None:
-        super().__init__(widget)
-        self.count = 0
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.count += 1
-        return False
 
 
 def point_index(window: MainWindow, entity: str, period: str) -> int:

@@ -26,8 +26,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QApplication, QWidget
+from gui_windows import PaintCount
+from PySide6.QtWidgets import QApplication
 
 from evcompare.charts.data import ChartData, EntityRows, chart_data
 from evcompare.charts.panels import ChartArea
@@ -64,20 +64,6 @@ def spread(seconds: Sequence[float]) -> str:
     ms = sorted(1000.0 * s for s in seconds)
     p90 = ms[min(len(ms) - 1, math.ceil(0.9 * len(ms)) - 1)]
     return f"median {statistics.median(ms):.1f} ms, p90 {p90:.1f} ms, min {ms[0]:.1f} ms (n={len(ms)})"
-
-
-class PaintCount(QObject):
-    """Counts the paint events a widget receives."""
-
-    def __init__(self, widget: QWidget) -> None:
-        super().__init__(widget)
-        self.count = 0
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.count += 1
-        return False
 
 
 def settle(app: QApplication, painted: PaintCount, before: int) -> None:
