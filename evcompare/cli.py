@@ -375,7 +375,7 @@ def _read_import_table(path: str) -> tuple[str, int]:
     """An Excel table as File ▸ Import data reads it with the guessed columns: each bad cell a
     problem (names outside the entity list are the table's own entities, as in the app)."""
     table = read_rows(path)
-    result = import_rows(table, guess_mapping(table.header), tree_resolver(_dataset().entities),
+    result = import_rows(table, guess_mapping(table.header, table.rows), tree_resolver(_dataset().entities),
                          allow_new_entities=True)
     if result.problems:
         raise ValidationError(result.problems)

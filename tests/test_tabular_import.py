@@ -68,6 +68,17 @@ def test_periods_that_are_not_periods_are_refused(text: str) -> None:
         parse_period(text)
 
 
+def test_a_source_column_of_web_addresses_is_taken_for_the_url() -> None:
+    header = ["brand", "month", "deliveries", "source"]
+    links = [["BYD", "2025-01", "300538", "https://example.com/jan"], ["BYD", "2025-02", "322846", ""]]
+    assert guess_mapping(header, links)["source_url"] == "source"
+    assert "source_title" not in guess_mapping(header, links)
+    titles = [["BYD", "2025-01", "300538", "BYD January sales release"]]
+    assert guess_mapping(header, titles)["source_title"] == "source"
+    named = ["brand", "month", "deliveries", "source", "link"]  # a column named as the URL wins
+    assert guess_mapping(named, [[*links[0], "https://example.com/x"]])["source_title"] == "source"
+
+
 def test_mapping_is_guessed_from_chinese_and_english_headers() -> None:
     assert guess_mapping(["月份", "品牌", "交付量（辆）", "来源", "链接", "备注"]) == {
         "period": "月份", "entity": "品牌", "value": "交付量（辆）", "source_title": "来源",

@@ -17,7 +17,7 @@ import math
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -211,9 +211,10 @@ def _has_keyword(words: str, keyword: str) -> bool:
     return keyword in words
 
 
-def guess_mapping(header: list[str]) -> dict[str, str]:
+def guess_mapping(header: list[str], rows: Sequence[Sequence[str]] = ()) -> dict[str, str]:
     """Which column holds which field, from English or Chinese header names; each field and each
-    column is used once, the leftmost column winning."""
+    column is used once, the leftmost column winning. With the `rows`, a 'Source' column that
+    holds only web addresses is taken for the source URL (when no column is named as one)."""
     mapping: dict[str, str] = {}
     for column in header:
         words = _header_words(column)
@@ -224,7 +225,15 @@ def guess_mapping(header: list[str]) -> dict[str, str]:
                           and any(_has_keyword(words, k) for k in keywords)), None)
         if found and found not in mapping:
             mapping[found] = column
+    title = mapping.get("source_title")
+    if title is not None and "source_url" not in mapping and rows:
+        cells = [row[header.index(title)].strip() for row in rows]
+        if any(cells) and all(_WEB_ADDRESS.fullmatch(cell) for cell in cells if cell):
+            mapping["source_url"] = mapping.pop("source_title")
     return mapping
+
+
+_WEB_ADDRESS = re.compile(r"https?://\S+")
 
 
 _MEASURE_WORDS = (("交付", "deliveries"), ("deliver", "deliveries"), ("销量", "sales"), ("销售", "sales"),

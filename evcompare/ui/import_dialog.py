@@ -76,7 +76,7 @@ class ImportDialog(QDialog):
         self.result = ImportResult([], [])
         self.setWindowTitle(self.tr("Import data — {file}").format(file=Path(table.file).name))
         self.resize(980, 720)
-        guessed = guess_mapping(table.header)
+        guessed = guess_mapping(table.header, table.rows)
 
         sheet = self.tr(", sheet {sheet}").format(sheet=table.sheet) if table.sheet else ""
         about = QLabel(self.tr("{file}{sheet}: {rows} rows below the header; the first {shown} are "

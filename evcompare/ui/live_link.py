@@ -36,7 +36,7 @@ def read_linked(project: Project, layer: DataLayer) -> tuple[tuple[Observation, 
         table = read_rows(layer.source_file)
     except ValidationError as error:
         return (), list(error.problems)
-    mapping = link.mapping if link is not None else guess_mapping(table.header)
+    mapping = link.mapping if link is not None else guess_mapping(table.header, table.rows)
     measure, unit = (link.measure, link.unit) if link is not None else ("", "")
     result = import_rows(table, mapping, tree_resolver(project.dataset.entities), measure=measure or None,
                          unit=unit or None, allow_new_entities=True)
