@@ -28,9 +28,6 @@ class DeviceImage:
         self._key: tuple = ()
         self._image: QImage | None = None
 
-    def clear(self) -> None:
-        self._key, self._image = (), None
-
     def draw(self, painter: QPainter, rect: QRectF, key: Hashable,
              render: Callable[[QPainter], None]) -> None:
         """Blit the image of `rect` (item coordinates) drawn by `render`, made anew when `key`

@@ -231,7 +231,7 @@ class MilestoneLines(pg.GraphicsObject):
         key = (to_device.dx(), self.label_colour.rgba(), marks, self.hovered)
         self._image.draw(painter, rect, key, lambda cache: self._stroke(cache, rect, scale, skip=self.moving))
         if self.moving is not None:
-            self._draw_mark(painter, self.moving, rect, self._pixel_scale(to_device), hovered=True)
+            self._draw_mark(painter, self.moving, rect, scale, hovered=True)
 
     def _pixel_scale(self, to_device: QTransform) -> float:
         """Device pixels per scene pixel (2 on a HiDPI screen or a 2x export)."""

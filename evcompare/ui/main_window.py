@@ -37,7 +37,7 @@ from evcompare.ui.entity_picker import EntityPicker
 from evcompare.ui.file_actions import install_file_actions
 from evcompare.ui.kpi_cards import KpiCards
 from evcompare.ui.slides import install_slides
-from evcompare.ui.theming import THEME_PROPERTY, Theme, apply_theme, get_theme
+from evcompare.ui.theming import Theme, apply_theme, get_theme
 
 if TYPE_CHECKING:  # imported when the timeline is first shown, like it is built
     from evcompare.ui.timeline import TimelineWidget
@@ -268,8 +268,7 @@ class MainWindow(QMainWindow):
         if theme is not self.theme:
             self.theme = theme
             app = QApplication.instance()
-            # Restyling re-polishes every widget of the app: only when the look really changes.
-            if isinstance(app, QApplication) and app.property(THEME_PROPERTY) != theme.name:
+            if isinstance(app, QApplication):  # a no-op when the app already has this look
                 apply_theme(app, theme)
         return theme
 
