@@ -8,7 +8,8 @@ import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.graphicsItems.DateAxisItem as date_axis
 import pytest
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QUndoStack
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPicture, QUndoStack
+from PySide6.QtWidgets import QApplication
 
 from evcompare.charts.axes import DateAxis, NumberAxis, value_range
 from evcompare.charts.data import chart_data
@@ -125,6 +126,60 @@ def test_date_ticks_are_pyqtgraphs_without_asking_for_the_local_time_zone(qapp, 
     for (_, got), (_, wanted) in zip(ticks, expected, strict=True):
         np.testing.assert_array_equal(got, wanted)
     assert sum(len(values) for _, values in ticks) >= 2
+
+
+def _specs(axis: pg.AxisItem, make) -> tuple:
+    """An axis' draw specs as plain numbers: pens by colour, points and rectangles as tuples."""
+    picture = QPicture()
+    painter = QPainter(picture)
+    try:
+        line, ticks, texts = make(axis, painter)
+    finally:
+        painter.end()
+
+    def pen_line(pen, start, end):
+        return pen.color().rgba(), pen.widthF(), (start.x(), start.y()), (end.x(), end.y())
+
+    return (pen_line(*line), [pen_line(*tick) for tick in ticks],
+            [(rect.getRect(), int(flags), text) for rect, flags, text in texts])
+
+
+@pytest.mark.parametrize("grid", [True, False])
+@pytest.mark.parametrize("values", [True, False])
+def test_axes_lay_out_ticks_and_texts_as_pyqtgraph_does(qtbot, grid, values):
+    """Our axes work out their ticks and texts themselves (faster): the same lines at the same
+    places with the same fading, the same texts in the same boxes, for value and date axes
+    over ranges and sizes where pyqtgraph shows one, two or three levels."""
+    left, bottom = NumberAxis("left"), DateAxis("bottom")
+    widget = pg.PlotWidget(axisItems={"left": left, "bottom": bottom})
+    qtbot.addWidget(widget)
+    widget.showGrid(x=grid, y=grid, alpha=0.4)
+    for axis in (left, bottom):
+        axis.setStyle(showValues=values)
+    widget.show()
+    qtbot.waitExposed(widget)
+
+    def ours(axis: pg.AxisItem, painter: QPainter) -> tuple:
+        return axis.generateDrawSpecs(painter)
+
+    def theirs(axis: pg.AxisItem, painter: QPainter) -> tuple:
+        kind = pg.DateAxisItem if isinstance(axis, DateAxis) else pg.AxisItem
+        return kind.generateDrawSpecs(axis, painter)
+
+    compared = 0
+    for (width, height), low, high, start, days in itertools.product(
+            [(420, 260), (900, 600)], [0.0, -35.5], [42_000.0, 310_000.0, 12.75], [1.71e9], [45, 800]):
+        widget.resize(width, height)
+        qtbot.waitUntil(lambda w=width: abs(widget.getViewBox().width() - w) < 120)
+        widget.setRange(xRange=(start, start + days * 86_400), yRange=(low, high), padding=0)
+        widget.grab()  # the axes widen for their texts when painted, and take it on the next
+        QApplication.processEvents()
+        for axis in (left, bottom):
+            expected = _specs(axis, theirs)
+            assert _specs(axis, ours) == expected
+            assert len(expected[1]) >= 3 and (len(expected[2]) >= 2) == values
+            compared += 1
+    assert compared == 48
 
 
 def test_axes_repainted_from_their_kept_pixels_look_as_when_drawn(shown_chart):
