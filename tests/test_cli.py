@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import evcompare
 from evcompare import __version__, cli
 from evcompare.cli import main
 
@@ -193,6 +194,7 @@ def test_version_names_package_and_dataset(capsys):
 
 def test_gui_missing_is_a_message_not_a_traceback(capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "evcompare.app", None)
+    monkeypatch.delattr(evcompare, "app", raising=False)  # what an earlier test imported
     code, _, err = run(capsys, "screenshot", "--out", "x.png")
     assert code == 1
     assert err.startswith("evcompare: error: the desktop app cannot start")
