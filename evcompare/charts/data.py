@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -71,12 +72,17 @@ class EntityRows:
 @dataclass(frozen=True)
 class ChartData:
     comparison: Comparison
-    frame: pd.DataFrame  # the data table's rows (metrics.TABLE_COLUMNS)
+    columns: metrics.Columns  # the data table's rows (metrics.TABLE_COLUMNS)
     rows: dict[str, EntityRows]
     unit: str
     percent: bool
     crossings: dict[str, list[RaceResult]] = field(default_factory=dict)
     entities: EntityTree | None = None  # the dataset's, with its layers' own entities
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """The data table's rows as `metrics.table`'s frame, for exports (made when asked)."""
+        return metrics.frame_of(self.columns)
 
     @property
     def has_user_figures(self) -> bool:
@@ -92,24 +98,21 @@ def chart_data(project: Project) -> ChartData:
     unit = next((u for e in drawable if (u := ds.unit(e, c.measure))), "")
     if c.chart == "race":
         return _race_data(project, unit)
-    frame = metrics.table(ds, drawable, c.measure, c.metric, c.freq, c.start,
-                          c.end or project.latest_month())
-    months = frame["start"].to_numpy().astype("datetime64[M]")
+    columns = metrics.table_columns(ds, drawable, c.measure, c.metric, c.freq, c.start,
+                                    c.end or project.latest_month())
+    months = columns["start"].astype("datetime64[M]")
     starts = months.astype("datetime64[s]").astype(float)
     widths = (months + _MONTHS[c.freq]).astype("datetime64[s]").astype(float) - starts
-    entities = frame["entity"].to_numpy()
-    periods, values, figures = frame["period"].tolist(), frame["value"].to_numpy(dtype=float), \
-        frame["figure"].tolist()
-    qualifiers = frame["qualifier"].to_numpy(dtype=object)
-    disputed = frame["conflicts"].to_numpy() > 0
+    entities, periods, figures = columns["entity"], columns["period"].tolist(), columns["figure"].tolist()
+    disputed = columns["conflicts"] > 0
     user = np.fromiter((f.user for f in figures), dtype=bool, count=len(figures))
     rows = {}
     for entity in dict.fromkeys(entities):
         at = np.flatnonzero(entities == entity)
         part = slice(at[0], at[-1] + 1)  # metrics.table keeps each entity's rows together
-        rows[entity] = EntityRows(entity, periods[part], starts[part], values[part], widths[part],
-                                  figures[part], qualifiers[part], disputed[part], user[part])
-    return ChartData(c, frame, rows, unit, c.metric in metrics.PERCENT_METRICS, entities=ds.entities)
+        rows[entity] = EntityRows(entity, periods[part], starts[part], columns["value"][part], widths[part],
+                                  figures[part], columns["qualifier"][part], disputed[part], user[part])
+    return ChartData(c, columns, rows, unit, c.metric in metrics.PERCENT_METRICS, entities=ds.entities)
 
 
 def _drawable(project: Project) -> list[str]:
@@ -129,7 +132,7 @@ def _race_data(project: Project, unit: str) -> ChartData:
         curve = race_curve(ds, entity, c.measure, stones)
         if launch is None or curve.empty:
             continue
-        part = metrics.table(ds, [entity], c.measure, "cumulative", "month", launch.date[:7])
+        part = metrics.table_columns(ds, [entity], c.measure, "cumulative", "month", launch.date[:7])
         days = curve["days"].to_numpy(dtype=float)
         figures = curve["figure"].tolist()
         qualifiers = np.array(["" if f.missing else f.qualifier for f in figures], dtype=object)
@@ -141,5 +144,4 @@ def _race_data(project: Project, unit: str) -> ChartData:
                                   user)
         crossings[entity] = [days_to(ds, entity, units, c.measure, stones) for units in c.race_units]
         parts.append(part)
-    frame = pd.concat(parts, ignore_index=True) if parts else metrics.table(ds, [], c.measure)
-    return ChartData(c, frame, rows, unit, False, crossings, ds.entities)
+    return ChartData(c, metrics.join_columns(parts), rows, unit, False, crossings, ds.entities)

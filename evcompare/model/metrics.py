@@ -1,13 +1,14 @@
 """Metrics over the dataset: every value is a `Figure` that carries its pedigree.
 
 `series()` computes one entity's metric per calendar period; `table()` flattens several
-entities into the tidy frame that the command line, the chart and the data table all show.
+entities into the tidy frame that the command line, the chart and the data table all show
+(`table_columns()` gives its columns as arrays, for a redraw).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -29,6 +30,7 @@ from evcompare.model.periods import (
 METRICS = ("total", "cumulative", "ytd", "yoy", "mom", "share", "run_rate", "attainment",
            "pace", "asp")
 PERCENT_METRICS = {"yoy", "mom", "share", "attainment"}
+Columns = dict[str, np.ndarray]  # TABLE_COLUMNS, one array each
 TABLE_COLUMNS = ["entity", "period", "start", "value", "qualifier", "lower_bound", "derived",
                  "coverage", "measure_unclear", "conflicts", "sources", "source_titles", "note",
                  "figure"]
@@ -157,6 +159,13 @@ def table(ds: Dataset, entities: Iterable[str], measure: str = "deliveries",
           metric: str = "total", freq: str = "month", start: str | None = None,
           end: str | None = None) -> pd.DataFrame:
     """One row per entity and period: value, qualifier, coverage, sources, conflicts."""
+    return frame_of(table_columns(ds, entities, measure, metric, freq, start, end))
+
+
+def table_columns(ds: Dataset, entities: Iterable[str], measure: str = "deliveries",
+                  metric: str = "total", freq: str = "month", start: str | None = None,
+                  end: str | None = None) -> Columns:
+    """`table`'s rows as one array per column: a redraw reads them without building a frame."""
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r} (expected one of {', '.join(METRICS)})")
     rows: list[tuple[str, Span, Figure]] = []
@@ -166,9 +175,21 @@ def table(ds: Dataset, entities: Iterable[str], measure: str = "deliveries",
             continue
         rows += [(entity, span, figure)
                  for span, figure in series(ds, entity, measure, metric, freq, first, last)]
-    if not rows:
+    return _columns(rows)
+
+
+def frame_of(columns: Columns) -> pd.DataFrame:
+    """The `table` frame of `table_columns` (joined ones too)."""
+    if not len(columns["entity"]):
         return pd.DataFrame(columns=TABLE_COLUMNS)
-    return pd.DataFrame(_columns(rows), columns=TABLE_COLUMNS)
+    return pd.DataFrame(columns, columns=TABLE_COLUMNS)
+
+
+def join_columns(parts: Sequence[Columns]) -> Columns:
+    """Several `table_columns` as one, rows in order."""
+    if not parts:
+        return _columns([])
+    return {name: np.concatenate([part[name] for part in parts]) for name in TABLE_COLUMNS}
 
 
 def _window(ds: Dataset, entity: str, measure: str, start: str | None,
@@ -181,27 +202,42 @@ def _window(ds: Dataset, entity: str, measure: str, start: str | None,
     return first, last
 
 
-def _columns(rows: list[tuple[str, Span, Figure]]) -> dict[str, object]:
-    """The table column by column: typed arrays where the type is known, which builds the
-    frame several times faster than one dict per row."""
+def _columns(rows: list[tuple[str, Span, Figure]]) -> Columns:
+    """The table column by column, as typed arrays: a frame is built from them several times
+    faster than from one dict per row, and a redraw reads them as they are."""
     spans = [span for _, span, _ in rows]
     figures = [figure for _, _, figure in rows]
+
+    def texts(values: Iterable[str]) -> np.ndarray:
+        return np.array(list(values), dtype=object)
+
+    def flags(values: Iterable[bool]) -> np.ndarray:
+        return np.array(list(values), dtype=bool)
+
+    months = np.array([span.start.ordinal for span in spans], dtype="datetime64[M]")
     return {
-        "entity": [entity for entity, _, _ in rows],
-        "period": [span.label for span in spans],
-        "start": [span.start_time for span in spans],
+        "entity": texts(entity for entity, _, _ in rows),
+        "period": texts(span.label for span in spans),
+        "start": months.astype("datetime64[us]"),  # as pandas makes of Period.start_time
         "value": np.array([f.value for f in figures], dtype=float),
-        "qualifier": ["" if f.missing else f.qualifier for f in figures],
-        "lower_bound": np.array([f.lower_bound for f in figures], dtype=bool),
-        "derived": np.array([f.derived for f in figures], dtype=bool),
-        "coverage": [f.coverage for f in figures],
-        "measure_unclear": np.array([f.measure_unclear for f in figures], dtype=bool),
+        "qualifier": texts("" if f.missing else f.qualifier for f in figures),
+        "lower_bound": flags(f.lower_bound for f in figures),
+        "derived": flags(f.derived for f in figures),
+        "coverage": texts(f.coverage for f in figures),
+        "measure_unclear": flags(f.measure_unclear for f in figures),
         "conflicts": np.array([len(f.conflicts) for f in figures], dtype=np.int64),
-        "sources": ["; ".join(s.url for s in f.sources) for f in figures],
-        "source_titles": ["; ".join(s.title for s in f.sources) for f in figures],
-        "note": [f.note for f in figures],
-        "figure": np.array(figures, dtype=object),
+        "sources": texts("; ".join(s.url for s in f.sources) for f in figures),
+        "source_titles": texts("; ".join(s.title for s in f.sources) for f in figures),
+        "note": texts(f.note for f in figures),
+        "figure": _objects(figures),
     }
+
+
+def _objects(values: list) -> np.ndarray:
+    """An object array of `values` as they are (numpy would unpack sequences)."""
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
 
 
 @dataclass(frozen=True)

@@ -101,9 +101,9 @@ class FigureTableModel(QAbstractTableModel):
         self._percent = False
         self._decimals = 0
 
-    def set_frame(self, frame: pd.DataFrame, labels: dict[str, str], percent: bool,
+    def set_frame(self, frame: pd.DataFrame | metrics.Columns, labels: dict[str, str], percent: bool,
                   decimals: int = 0) -> bool:
-        """Show a `metrics.table` frame; `labels` maps entity ids to display names.
+        """Show a `metrics.table` frame or its columns; `labels` maps entity ids to display names.
 
         `percent`: the metric is a percentage (one decimal and '%'); `decimals` applies otherwise
         (billions of CNY need one, vehicle counts none). When the rows are the same points as
@@ -309,9 +309,10 @@ class DataTable(QWidget):
         if header.styleSheet() != sheet:
             header.setStyleSheet(sheet)
 
-    def set_frame(self, frame: pd.DataFrame, labels: dict[str, str], percent: bool,
+    def set_frame(self, frame: pd.DataFrame | metrics.Columns, labels: dict[str, str], percent: bool,
                   decimals: int = 0) -> None:
-        """Show new rows, keeping the selected point selected if it is still there."""
+        """Show new rows (a `metrics.table` frame or its columns), keeping the selected point
+        selected if it is still there."""
         selected = self.selected_key()
         self._silent = True
         try:

@@ -287,7 +287,7 @@ class MainWindow(QMainWindow):
         self.chart.show_data(data, list(self.project.milestones), theme)
         names = entity_labels(self.project.dataset.entities, c.language)
         decimals = 0 if data.unit in WHOLE_NUMBER_UNITS or data.comparison.metric == "asp" else 1
-        self.table.set_frame(data.frame, names, data.percent, decimals)
+        self.table.set_frame(data.columns, names, data.percent, decimals)
         latest = self.project.latest_month()
         cards = (c.entities, c.measure, c.end or latest, c.language)
         if cards != self._cards_shown:

@@ -317,8 +317,7 @@ def synthetic_data(tree: EntityTree, count: int = DAYS) -> ChartData:
     ids = [e.id for e in tree]
     rng = np.random.default_rng(7)
     values = np.abs(1_000.0 + rng.normal(0.0, 25.0, (len(ids), count)).cumsum(axis=1))
-    frame = pd.DataFrame({"entity": np.repeat(ids, count), "start": np.tile(days, len(ids)),
-                          "value": values.ravel()})
+    columns = {"entity": np.repeat(ids, count), "start": np.tile(days, len(ids)), "value": values.ravel()}
     x = (days - pd.Timestamp(0)) // pd.Timedelta(seconds=1)
     x = x.to_numpy(dtype=float)
     width = np.full(count, 86_400.0)
@@ -327,7 +326,7 @@ def synthetic_data(tree: EntityTree, count: int = DAYS) -> ChartData:
     rows = {e: EntityRows(e, periods, x, values[i], width, DailyFigures(values[i]), exact, undisputed)
             for i, e in enumerate(ids)}
     comparison = Comparison(entities=tuple(ids), layout="multiples", milestone_categories=())
-    return ChartData(comparison, frame, rows, "vehicles", False)
+    return ChartData(comparison, columns, rows, "vehicles", False)
 
 
 def test_small_multiples_of_365000_points(benchmark, say, qtbot, qapp):
