@@ -7,6 +7,7 @@ import math
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QStyledItemDelegate
 
 from evcompare.model import metrics
 from evcompare.model.comparison import Comparison
@@ -178,3 +179,20 @@ def test_update_table_follows_the_comparison(qtbot, dataset: Dataset) -> None:
                                           end="2025-12", language="zh"))
     widget.update_table(project)
     assert [row[:2] for row in widget.rows()] == [("小米汽车", "2024"), ("小米汽车", "2025")]
+
+
+@pytest.mark.parametrize("sorted_by", [None, VALUE])
+def test_cells_look_as_qt_draws_them(qtbot, table: DataTable, sorted_by: int | None) -> None:
+    """The table fills its cells itself (one call per cell, not seven roles through the proxy):
+    what is painted, sorted or not and with a selected row, is what Qt's own delegate paints."""
+    table.resize(900, 300)
+    table.show()
+    qtbot.waitExposed(table)
+    if sorted_by is not None:
+        table.view.sortByColumn(sorted_by, Qt.SortOrder.DescendingOrder)
+    table.select_point("HIMA", "2025Q2")
+    ours = table.view.viewport().grab().toImage()
+    table.view.setItemDelegate(QStyledItemDelegate(table.view))
+    theirs = table.view.viewport().grab().toImage()
+    assert ours == theirs
+    assert ours.pixelColor(ours.width() // 3, 0) != ours.pixelColor(ours.width() // 3, ours.height() - 1)
