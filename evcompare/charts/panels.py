@@ -76,14 +76,12 @@ def plan_panels(comparison: Comparison, tree: EntityTree) -> list[PanelPlan]:
 
 
 def _show_value_scale(plot: pg.PlotItem, shown: bool) -> None:
-    """Show or hide a panel's value numbers and title. A shared value axis reads off the first
-    panel of each row: repeated beside every panel it takes their width and, working out its
-    tick texts again, most of a redraw's axis time."""
+    """Show or hide a panel's value numbers (its title goes with them: `_set_titles`). A
+    shared value axis reads off the first panel of each row: repeated beside every panel it
+    takes their width and, working out its tick texts again, most of a redraw's axis time."""
     axis = plot.getAxis("left")
     if axis.style["showValues"] != shown:
         axis.setStyle(showValues=shown)
-    if axis.label.isVisible() != shown:
-        axis.showLabel(shown)
 
 
 class PanelGrid(QGraphicsGridLayout):
@@ -245,8 +243,12 @@ class ChartArea(QWidget):
             self._settle()
             return
         placed: set[str] = set()
-        for panel, plan in zip(self._panels, plans, strict=True):
-            self._set_titles(panel, plan.title, value_title)
+        shared = self._shares_value_scale(c)
+        columns = grid_columns(len(self._panels))
+        for index, (panel, plan) in enumerate(zip(self._panels, plans, strict=True)):
+            scaled = not shared or index % columns == 0  # a shared scale reads off a row's first panel
+            _show_value_scale(panel.plot, scaled)
+            self._set_titles(panel, plan.title, value_title if scaled else "")
             members = [e for e in plan.entities if e in data.rows]
             placed |= self._draw_panel(panel, members, data, names, measure)
         for entity, series in self._series.items():
@@ -363,6 +365,8 @@ class ChartArea(QWidget):
         self.view.addItem(self.legend, row=rows, col=0, colspan=columns)
 
     def _set_titles(self, panel: Panel, title: str, value_title: str) -> None:
+        """The panel's title and its value axis' title ('' hides it, as pyqtgraph's setLabel
+        does; setting one shows it, so it is set only when it changes)."""
         if title != panel.title:
             panel.title = title
             panel.plot.setTitle(title or None, color=self.theme.plot_foreground,
@@ -469,16 +473,16 @@ class ChartArea(QWidget):
                            for e, results in data.crossings.items()
                            if e in self._series and self._series[e].plot is panel.plot]
             y_ranges.append(axes.value_range(values))
-        shared = c.shared_y and len(self._panels) > 1
+        shared = self._shares_value_scale(c)
         if shared:
             y_ranges = [axes.union(y_ranges)] * len(self._panels)
         for panel in self._panels[1:]:
             panel.plot.setYLink(self._panels[0].plot if shared else None)
-        columns = grid_columns(len(self._panels))
-        for index, panel in enumerate(self._panels):
-            _show_value_scale(panel.plot, not shared or index % columns == 0)
         self._ranges = [(x_range, y) for y in y_ranges]
         self.reset_view()
+
+    def _shares_value_scale(self, c: Comparison) -> bool:
+        return c.shared_y and len(self._panels) > 1
 
     def reset_view(self) -> None:
         """Back to the computed ranges after the user zoomed or panned."""
