@@ -123,8 +123,10 @@ class FigureTableModel(QAbstractTableModel):
         columns = [frame[name].tolist() for name in _FRAME_COLUMNS]
         rows = [self._make_row(labels, words, *values) for values in zip(*columns, strict=True)]
         if rows and [row.key for row in rows] == [row.key for row in self._rows]:
+            changed = _changed_columns(rows, self._rows)
             self._rows = rows
-            self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, NOTE))
+            if changed:  # the view repaints the cells of these columns only
+                self.dataChanged.emit(self.index(0, changed[0]), self.index(len(rows) - 1, changed[-1]))
             if percent_changed:
                 self.headerDataChanged.emit(Qt.Orientation.Horizontal, VALUE, VALUE)
             return True
@@ -247,6 +249,13 @@ class FigureTableModel(QAbstractTableModel):
         cells = [*row.texts[:VALUE], value, *row.texts[QUALIFIER:SOURCE + 1],
                  "; ".join(s.url for s in row.figure.sources), *row.texts[NOTE:]]
         return [" ".join(cell.split()) for cell in cells]
+
+
+def _changed_columns(rows: list[_Row], before: list[_Row]) -> list[int]:
+    """The columns whose text or sort value differs in any row (the same rows' new figures)."""
+    return [column for column in range(NOTE + 1)
+            if any((new.texts[column], new.sort[column]) != (old.texts[column], old.sort[column])
+                   for new, old in zip(rows, before, strict=True))]
 
 
 class _MissingLastProxy(QSortFilterProxyModel):
