@@ -392,6 +392,28 @@ def test_a_metric_change_leaves_the_period_editors_unpainted(qtbot, make_window)
     assert window.controls.start.date().toString("yyyy-MM") == "2024-04"
 
 
+def test_new_rows_repaint_the_data_table_once(qtbot, make_window):
+    """Checking an entity gives the table new rows and new column widths: one repaint. Setting
+    a width on the stretched last column was undone on Qt's next pass, which repainted the
+    whole table again."""
+    window = make_window()
+    window.show()
+    qtbot.waitExposed(window)
+    table = window.table.view.viewport()
+    painted = PaintCount(table)
+    qtbot.waitUntil(lambda: painted.count > 0)
+    QApplication.processEvents()
+    painted.count = 0
+    window.request_change(entities=("Xiaomi", "HIMA", "Aito"))
+    qtbot.waitUntil(lambda: painted.count > 0)
+    for _ in range(3):
+        QApplication.processEvents()
+    assert painted.count == 1
+    header = window.table.view.horizontalHeader()
+    assert header.length() == table.width()  # the last column still fills the table
+    assert "Aito" in {row[0] for row in window.table.rows()}
+
+
 def test_a_start_after_the_end_is_refused(make_window):
     window = make_window()
     assert not window.request_change(start="2026-06", end="2026-01")

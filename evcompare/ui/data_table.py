@@ -389,7 +389,12 @@ class DataTable(QWidget):
         heads = QFontMetrics(bold)
         texts = [self.model.texts(r) for r in range(self.model.rowCount())]
         widths = {}
-        for column, header in enumerate(self.model.headers()):
+        headers = self.model.headers()
+        if self.view.horizontalHeader().stretchLastSection():
+            # It takes the width left: a width set on it would be undone on the next pass, and the
+            # view would repaint the whole table a second time for it.
+            headers = headers[:-1]
+        for column, header in enumerate(headers):
             widest = 0
             for text in {t[column] for t in texts}:
                 width = measured.get(text)
