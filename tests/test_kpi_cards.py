@@ -106,6 +106,20 @@ def test_cards_follow_entity_changes(cards: KpiCards, project: Project) -> None:
     assert cards.layout().indexOf(before["HIMA"]) == -1
 
 
+def test_an_entity_checked_again_gets_its_card_back_up_to_date(cards: KpiCards, project: Project) -> None:
+    """A removed entity's card is put away, not remade: shown again, at its new place, with
+    the figures of the comparison then."""
+    hima = cards.cards()["HIMA"]
+    project.set_comparison(project.comparison.replace(entities=("Xiaomi",)))
+    cards.update_cards(project)
+    assert not hima.isVisibleTo(cards) and cards.layout().indexOf(hima) == -1
+    project.set_comparison(project.comparison.replace(entities=("HIMA", "Xiaomi"), end="2025-06"))
+    cards.update_cards(project)
+    assert cards.cards()["HIMA"] is hima and hima.isVisibleTo(cards)
+    assert cards.layout().indexOf(hima) == 0
+    assert "2025-06" in hima.captions["latest"].text()
+
+
 def test_an_entity_from_a_user_layer_gets_a_card(qtbot, dataset: Dataset) -> None:
     source = Source("my spreadsheet", "file:///tmp/mine.csv", "2026-01-05")
     row = Observation("Tesla China", "deliveries", "2025-12", 61_000.0, "vehicles", "approx",

@@ -130,6 +130,7 @@ class KpiCards(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._cards: dict[str, KpiCard] = {}
+        self._put_away: dict[str, KpiCard] = {}  # the cards of entities no longer compared
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(8)
@@ -155,15 +156,17 @@ class KpiCards(QWidget):
                 card.show_kpi(key, shown)
 
     def _sync_cards(self, entities: list[str]) -> None:
-        """Create and delete cards only for entities added or removed; keep the order."""
+        """Show cards for the entities added and put away those of the entities removed; keep
+        the order. A card is made once per entity, like its chart items: checking an entity
+        again shows its card again (making one costs ~2 ms of a redraw)."""
         for entity in set(self._cards) - set(entities):
             card = self._cards.pop(entity)
             self._layout.removeWidget(card)
             card.hide()
-            card.deleteLater()
+            self._put_away[entity] = card
         for entity in entities:
             if entity not in self._cards:
-                self._cards[entity] = KpiCard(self)
+                self._cards[entity] = self._put_away.pop(entity, None) or KpiCard(self)
         if list(self._cards) != entities:
             self._cards = {e: self._cards[e] for e in entities}
         for position, entity in enumerate(entities):
