@@ -304,6 +304,7 @@ class ChartSeries(QObject):
         disputed = np.flatnonzero(finite & rows.disputed)
         if len(disputed) or len(self.badges.data):
             self.badges.setData(x=x[disputed], y=y[disputed])
+        self.badges.setVisible(bool(len(disputed)))  # Qt then skips it: most series have none
 
     def _fit_curve(self, points: int) -> None:
         """Long series draw only what is in view, at most two points per pixel column (its
