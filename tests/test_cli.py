@@ -313,11 +313,11 @@ def test_the_app_is_imported_with_the_collector_on_and_its_modules_frozen_out_of
 
 
 def test_the_app_starts_without_loading_what_waits_for_the_user():
-    """Dialogs, exporters, the timeline and the small-multiples canvas load when first used:
-    each one imported at start-up delays the first paint."""
+    """Dialogs, exporters, the slide renderer, the timeline and the small-multiples canvas load
+    when first used: each one imported at start-up delays the first paint."""
     later = ("evcompare.ui.import_dialog", "evcompare.ui.override_dialog", "evcompare.io.export_data",
-             "evcompare.export.deck", "evcompare.ui.timeline", "evcompare.charts.multiples", "pptx",
-             "openpyxl")
+             "evcompare.export.deck", "evcompare.ui.timeline", "evcompare.charts.multiples",
+             "evcompare.charts.export", "pptx", "openpyxl")
     code = f"import sys, evcompare.app; print(sorted(m for m in {later!r} if m in sys.modules))"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                          env=os.environ | {"QT_QPA_PLATFORM": "offscreen"})

@@ -24,8 +24,8 @@ from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from evcompare.charts.data import ChartData, chart_data
-from evcompare.charts.labels import entity_labels, frequency_labels, measure_metric_label
 from evcompare.charts.panels import ChartArea
+from evcompare.charts.slide_spec import DEFAULT_SIZE
 from evcompare.io.paths import resource
 from evcompare.model.comparison import Comparison
 from evcompare.model.entities import EntityTree
@@ -34,8 +34,6 @@ from evcompare.model.views import SavedView, cited_titles, short_title
 from evcompare.ui.fonts import cjk_family
 from evcompare.ui.theming import THEMES, Theme
 
-SIZES: dict[str, tuple[int, int]] = {"1920x1080": (1920, 1080), "1280x720": (1280, 720)}
-DEFAULT_SIZE = SIZES["1920x1080"]
 BASE_HEIGHT = 1080  # the presentation theme's sizes are meant for a slide this tall
 FOOTNOTE_SOURCES = 5  # source titles named in a footnote; the rest are counted
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -67,17 +65,6 @@ def view_project(project: Project, comparison: Comparison) -> Project:
     shown = Project(project.dataset, comparison)
     shown.milestones = project.milestones
     return shown
-
-
-def default_title(comparison: Comparison, tree: EntityTree) -> str:
-    """'Xiaomi vs HIMA: Deliveries, YoY (Month)': a title for a chart nobody has named yet."""
-    names = entity_labels(tree, comparison.language)
-    shown = _tr(" vs ").join(names.get(e, e) for e in comparison.entities) or _tr("Nothing selected")
-    if comparison.chart == "race":
-        return _tr("{entities}: the race").format(entities=shown)
-    return _tr("{entities}: {measure} ({freq})").format(
-        entities=shown, measure=measure_metric_label(comparison.measure, comparison.metric),
-        freq=frequency_labels()[comparison.freq].lower())
 
 
 def footnote_text(data: ChartData, as_of: str) -> str:

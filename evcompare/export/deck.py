@@ -19,9 +19,10 @@ from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QMa
 from PySide6.QtGui import QPageSize, QPainter, QPdfWriter
 
 from evcompare.charts.data import ChartData
-from evcompare.charts.export import DEFAULT_SIZE, SlideRenderer, png_bytes
+from evcompare.charts.export import SlideRenderer, png_bytes
 from evcompare.charts.labels import entity_labels
 from evcompare.charts.series import value_text
+from evcompare.charts.slide_spec import DEFAULT_SIZE
 from evcompare.io.atomic import write_atomic
 from evcompare.model.project import Project
 from evcompare.model.views import SavedView

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evcompare.charts.export import DEFAULT_SIZE, SIZES, SlideRenderer, default_title
+from evcompare.charts.slide_spec import DEFAULT_SIZE, SIZES, default_title
 from evcompare.commands.views import ViewStore
 from evcompare.model.views import SavedView
 
@@ -181,6 +181,8 @@ class SlideExports(QObject):
 
     def copy_image(self, size: tuple[int, int] | None = None) -> None:
         """The current view as a slide image on the clipboard (the last export size)."""
+        from evcompare.charts.export import SlideRenderer  # the renderer is loaded when first used
+
         with SlideRenderer(self.store.project, size or stored_size()) as renderer:
             image = renderer.image(self.current_view())
         QGuiApplication.clipboard().setImage(image)

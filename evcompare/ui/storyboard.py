@@ -10,6 +10,7 @@ drawn offscreen one at a time while the panel is visible, so they never hold up 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -40,7 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evcompare.charts.export import SlideRenderer, default_title
+from evcompare.charts.slide_spec import default_title
 from evcompare.commands.views import (
     AddView,
     DeleteView,
@@ -52,6 +53,9 @@ from evcompare.commands.views import (
 )
 from evcompare.model.comparison import Comparison
 from evcompare.model.views import SavedView, new_view_id, now_text
+
+if TYPE_CHECKING:  # imported when the first thumbnail is drawn, after the window's first paint
+    from evcompare.charts.export import SlideRenderer
 
 MIME_TYPE = "application/x-evcompare-view-id"
 THUMBNAIL = QSize(192, 108)
@@ -117,6 +121,8 @@ class Thumbnails(QObject):
         view = self._queue.pop(0)
         project = self.store.project
         if self._renderer is None or self._renderer.project is not project:
+            from evcompare.charts.export import SlideRenderer
+
             self._close()
             self._renderer = SlideRenderer(project, THUMBNAIL_RENDER, header=False, footer=False,
                                            parent=self.owner, theme_height=THUMBNAIL_RENDER[1] * 2)
