@@ -49,9 +49,9 @@ def byd_project(dataset: Dataset) -> Project:
 def spot(window, entity: str, period: str) -> dict:
     """The scatter spot drawn for (entity, period): its symbol, pen and brush."""
     series = window.chart.series(entity)
-    spots = series.points.data
-    at = int(np.flatnonzero(spots["data"] == series.rows.periods.index(period))[0])
-    return {"symbol": spots["symbol"][at], "pen": spots["pen"][at], "brush": spots["brush"][at]}
+    at = int(np.flatnonzero(series.points.data["data"] == series.rows.periods.index(period))[0])
+    point = series.points.points()[at]
+    return {"symbol": point.symbol(), "pen": point.pen(), "brush": point.brush()}
 
 
 def test_a_layers_own_entity_is_drawn_in_its_own_colour_and_goes_with_its_layer(make_window, dataset):

@@ -196,15 +196,29 @@ def test_a_missing_month_is_a_nan_break_not_a_zero(make_window):
 
 def test_qualifiers_have_their_own_symbols(make_window):
     window = make_window()
-    spots = window.chart.series("Xiaomi").points.data
-    lower = point_index(window, "Xiaomi", "2024-06")  # '≥ 10,000'
-    exact = point_index(window, "Xiaomi", "2024-04")  # 7,058
-    approx = point_index(window, "Xiaomi", "2025-06")  # '≈ 25,000'
-    assert spots["symbol"][lower] == "t1"
-    assert spots["brush"][lower].style() == Qt.BrushStyle.NoBrush
-    assert spots["symbol"][exact] == "o" and spots["brush"][exact].style() != Qt.BrushStyle.NoBrush
-    assert spots["symbol"][approx] == "o" and spots["brush"][approx].style() == Qt.BrushStyle.NoBrush
-    assert spots["pen"][approx].style() != spots["pen"][exact].style()
+    spots = window.chart.series("Xiaomi").points.points()
+    lower = spots[point_index(window, "Xiaomi", "2024-06")]  # '≥ 10,000'
+    exact = spots[point_index(window, "Xiaomi", "2024-04")]  # 7,058
+    approx = spots[point_index(window, "Xiaomi", "2025-06")]  # '≈ 25,000'
+    assert lower.symbol() == "t1" and lower.brush().style() == Qt.BrushStyle.NoBrush
+    assert exact.symbol() == "o" and exact.brush().style() != Qt.BrushStyle.NoBrush
+    assert approx.symbol() == "o" and approx.brush().style() == Qt.BrushStyle.NoBrush
+    assert approx.pen().style() != exact.pen().style()
+
+
+def test_a_series_of_lower_bounds_draws_each_as_one(make_window):
+    """Xiaomi's cumulative deliveries are all lower bounds: every point is a hollow up-triangle
+    (one style for all points is given to pyqtgraph once)."""
+    window = make_window()
+    window.request_change(metric="cumulative")
+    series = window.chart.series("Xiaomi")
+    finite = np.isfinite(series.rows.y)
+    assert set(series.rows.qualifiers[finite]) == {"over"}
+    spots = series.points.points()
+    assert len(spots) == finite.sum() > 20
+    assert {spot.symbol() for spot in spots} == {"t1"}
+    assert {spot.brush().style() for spot in spots} == {Qt.BrushStyle.NoBrush}
+    assert {spot.pen().color().name() for spot in spots} == {series.shown_colour}
 
 
 def test_conflicting_sources_get_a_ring(make_window):
