@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         self.selected: tuple[str, str] | None = None
         self._cards_shown: tuple | None = None  # what the KPI cards were last computed for
         self._picker_shown: tuple = ()  # the entities, language and imported ones the tree last showed
+        self._entities_title = ""  # the title last set (the file actions add the file's name)
         self.setObjectName("mainWindow")
         self.resize(*DEFAULT_SIZE)
         dataset = project.dataset
@@ -306,7 +307,10 @@ class MainWindow(QMainWindow):
         self._update_source_action()
         # names.get: a linked layer's new version may have dropped an entity still shown
         shown = self.tr(" vs ").join(names.get(e, e) for e in c.entities) or self.tr("nothing selected")
-        self.setWindowTitle(self.tr("{entities} — evcompare").format(entities=shown))
+        title = self.tr("{entities} — evcompare").format(entities=shown)
+        if title != self._entities_title:  # the file actions then put the file's name in front
+            self._entities_title = title
+            self.setWindowTitle(title)
 
     # --- milestones ----------------------------------------------------------------------------
 
