@@ -343,7 +343,7 @@ def cmd_milestones(args: argparse.Namespace) -> int:
     chosen = set(_entity_ids(ds.entities, args.entities)) if args.entities else None
     stones = sorted((m for m in ds.milestones
                      if (chosen is None or chosen & set(_lineage(ds.entities, m.entity)))
-                     and args.category in (None, m.category)), key=lambda m: (m.timestamp, m.id))
+                     and args.category in (None, m.category)), key=lambda m: (m.day, m.id))
     rows = [{
         "id": m.id, "date": m.date, "entity": m.entity, "category": m.category, "title": m.title,
         "units": m.units, "basis": m.basis, "source_title": m.source_title,

@@ -48,9 +48,14 @@ class Milestone:
     origin: str = "bundled"  # bundled / user
 
     @property
+    def day(self) -> str:
+        """The day the event is drawn at, 'YYYY-MM-DD' (ISO days sort as text, as in time); a
+        month-precision date is drawn at the month start."""
+        return self.date if len(self.date) == 10 else self.date + "-01"
+
+    @property
     def timestamp(self) -> pd.Timestamp:
-        """The day the event is drawn at; a month-precision date is drawn at the month start."""
-        return pd.Timestamp(self.date if len(self.date) == 10 else self.date + "-01")
+        return pd.Timestamp(self.day)
 
     @property
     def end_timestamp(self) -> pd.Timestamp | None:
@@ -153,7 +158,7 @@ class MilestoneStore:
         self._listeners: list[Listener] = []
 
     def __iter__(self) -> Iterator[Milestone]:
-        return iter(sorted(self._items.values(), key=lambda m: (m.timestamp, m.id)))
+        return iter(sorted(self._items.values(), key=lambda m: (m.day, m.id)))
 
     def __len__(self) -> int:
         return len(self._items)
