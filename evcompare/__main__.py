@@ -2,6 +2,6 @@
 
 import sys
 
-from evcompare.cli import main
+from evcompare.startup import main
 
 sys.exit(main())

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import gc
 import json
 import os
 import re
@@ -37,6 +36,7 @@ from evcompare.model.figures import Figure
 from evcompare.model.milestones import CATEGORIES
 from evcompare.model.periods import FREQUENCIES
 from evcompare.model.race import days_to
+from evcompare.startup import collector_off
 
 FORMATS = ("text", "csv", "json")
 DEFAULT_ENTITIES = "Xiaomi,HIMA"
@@ -424,21 +424,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _app() -> ModuleType:
-    """The desktop app's module, imported with everything it stands on.
-
-    The imports make objects that live as long as the process (Qt's bindings, pyqtgraph, the
-    modules themselves), so the collector is kept off while they are made and they are then
-    frozen out of it: left in, every collection during start-up walks them all (~150 ms of
-    collections before the first paint, half of them full ones that find nothing).
-    """
-    gc.disable()
-    try:
-        from evcompare import app
-    except ImportError as error:
-        raise CliError(f"the desktop app cannot start ({error})", code=1) from None
-    finally:
-        gc.freeze()
-        gc.enable()
+    """The desktop app's module, imported with everything it stands on, with the collector off
+    (see `evcompare.startup`)."""
+    with collector_off():
+        try:
+            from evcompare import app
+        except ImportError as error:
+            raise CliError(f"the desktop app cannot start ({error})", code=1) from None
     return app
 
 

@@ -312,6 +312,16 @@ def test_the_app_is_imported_with_the_collector_on_and_its_modules_frozen_out_of
         gc.unfreeze()
 
 
+def test_the_command_imports_its_modules_with_the_collector_off_and_then_on():
+    """`evcompare` (evcompare.startup.main) imports the command line with the collector off and
+    freezes what it imported; the collector is on again when the command runs."""
+    code = ("import gc, sys; from evcompare import startup; sys.argv = ['evcompare', '--version']; "
+            "code = startup.main(); print(code, gc.isenabled(), gc.get_freeze_count() > 10_000)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == [f"evcompare {__version__} (dataset as of 2026-05)", "0 True True"]
+
+
 def test_the_app_starts_without_loading_what_waits_for_the_user():
     """Dialogs, exporters, the slide renderer, the timeline and the small-multiples canvas load
     when first used: each one imported at start-up delays the first paint."""

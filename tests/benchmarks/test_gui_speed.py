@@ -86,11 +86,13 @@ def settle(app: QApplication, painted: PaintCount, before: int) -> None:
 # --- (a) start-up -----------------------------------------------------------------------------
 
 # The `evcompare` command with no arguments, reporting the first paint of the chart's view. The
-# child runs the command's own path, imports included: the watch is set on the window class
-# once the command has imported the app (and frozen what it imported out of the collector).
+# child runs the command's own path (evcompare.startup.main), imports included: the watch is set
+# on the window class once the command has imported the app (and frozen it out of the collector).
 APP_CHILD = """
 import os, sys
-from evcompare import cli
+from evcompare.startup import collector_off
+with collector_off():  # as evcompare.startup.main, the command, imports the command line
+    from evcompare import cli
 
 def watch_first_paint(app_module):
     from PySide6.QtCore import QEvent, QObject, QTimer
