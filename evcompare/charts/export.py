@@ -11,7 +11,6 @@ light colours whatever the app's theme.
 from __future__ import annotations
 
 import base64
-import dataclasses
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,35 +24,21 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 
 from evcompare.charts.data import ChartData, chart_data
 from evcompare.charts.panels import ChartArea
-from evcompare.charts.slide_spec import DEFAULT_SIZE
+from evcompare.charts.slide_spec import DEFAULT_SIZE, export_theme
 from evcompare.io.paths import resource
 from evcompare.model.comparison import Comparison
 from evcompare.model.entities import EntityTree
 from evcompare.model.project import Project
 from evcompare.model.views import SavedView, cited_titles, short_title
 from evcompare.ui.fonts import cjk_family
-from evcompare.ui.theming import THEMES, Theme
+from evcompare.ui.theming import Theme
 
-BASE_HEIGHT = 1080  # the presentation theme's sizes are meant for a slide this tall
 FOOTNOTE_SOURCES = 5  # source titles named in a footnote; the rest are counted
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("Slide", text)
-
-
-@cache
-def export_theme(height: int) -> Theme:
-    """The presentation look (light colours, large type, thick lines) scaled to a slide
-    `height` pixels tall, so a 720-pixel export looks like a smaller 1080-pixel one."""
-    base = THEMES["presentation"]
-    k = height / BASE_HEIGHT
-    return dataclasses.replace(
-        base, name=f"export-{height}", font_pt=max(5, round(base.font_pt * k)),
-        marker_size=max(5, round(base.marker_size * k)),
-        series_pen_width=max(1.0, round(base.series_pen_width * k, 1)),
-        line_width=max(1.0, round(base.line_width * k, 1)))
 
 
 def view_project(project: Project, comparison: Comparison) -> Project:

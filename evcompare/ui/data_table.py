@@ -54,8 +54,9 @@ def header_style(theme: Theme) -> str:
 _CELL_PADDING_PX = 16
 _HEADER_PADDING_PX = 28  # room for the sort arrow
 _WIDTHS_KEPT = 20_000  # measured texts remembered, a few hundred per comparison
-_RIGHT_INT, _LEFT_INT = _RIGHT.value, _LEFT.value
 _NUMERIC = frozenset({VALUE, COVERAGE, CONFLICTS})
+_ALIGNMENT = tuple(_RIGHT if column in _NUMERIC else _LEFT for column in range(NOTE + 1))  # numbers right
+_ALIGNMENT_INT = tuple(flag.value for flag in _ALIGNMENT)  # for data(): enum conversion is slow
 _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole,
                     Qt.ItemDataRole.ToolTipRole, SORT_ROLE, KEY_ROLE})
 # The frame columns a row is made from, in `FigureTableModel._make_row`'s order.
@@ -183,7 +184,7 @@ class FigureTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self.headers()[section]
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if section in _NUMERIC else _LEFT
+            return _ALIGNMENT[section]
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -194,7 +195,7 @@ class FigureTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._rows[index.row()].texts[index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT_INT if index.column() in _NUMERIC else _LEFT_INT
+            return _ALIGNMENT_INT[index.column()]
         row, column = self._rows[index.row()], index.column()
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.tooltip(row, column)
@@ -283,7 +284,7 @@ class _CellDelegate(QStyledItemDelegate):
         column = index.column()
         option.index = index
         option.text = self._model.texts(self._proxy.mapToSource(index).row())[column]
-        option.displayAlignment = _RIGHT if column in _NUMERIC else _LEFT
+        option.displayAlignment = _ALIGNMENT[column]
         option.features |= QStyleOptionViewItem.ViewItemFeature.HasDisplay
 
 

@@ -25,6 +25,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMainWindow, QMenu, QVBoxLayout, QWidget
 
+from evcompare.charts.slide_spec import export_theme
 from evcompare.commands.views import ViewStore
 from evcompare.model.project import Project
 from evcompare.model.views import SavedView
@@ -48,9 +49,8 @@ class Presentation(QWidget):
         self.project = project
         self.views = views
         self.index = -1
-        from evcompare.charts.export import SlideWidget, export_theme  # loaded when a presentation starts
+        from evcompare.charts.export import SlideWidget  # loaded when a presentation starts
 
-        self._theme_of = export_theme
         self.slide = SlideWidget(project.dataset.entities, export_theme(screen.geometry().height()), self)
         self.slide.counter.show()
         self.slide.chart.pointClicked.connect(self.slide.chart.highlight)
@@ -82,7 +82,7 @@ class Presentation(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Type and lines follow the screen's size, as in an export of that size."""
         super().resizeEvent(event)
-        theme = self._theme_of(max(1, self.height()))
+        theme = export_theme(max(1, self.height()))
         if theme is not self.slide.theme:
             self.slide.set_theme(theme)
             self._draw()
