@@ -1,11 +1,14 @@
 """Main windows for the GUI tests, like napari's make_napari_viewer: each is closed and
-destroyed when its test ends, so no window, timer or file watcher leaks."""
+destroyed when its test ends, so no window, timer or file watcher leaks; and what tests read
+off a painted image."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+import numpy as np
 from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
 from evcompare.model.comparison import Comparison
@@ -57,3 +60,10 @@ class PaintCount(QObject):
         if event.type() == QEvent.Type.Paint:
             self.count += 1
         return False
+
+
+def pixels(image: QImage) -> np.ndarray:
+    """The image's (height, width, 3) RGB values, as ints (differences may be negative)."""
+    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+    rows = np.frombuffer(rgb.constBits(), np.uint8).reshape(rgb.height(), rgb.bytesPerLine())
+    return rows[:, :rgb.width() * 3].reshape(rgb.height(), rgb.width(), 3).astype(int)

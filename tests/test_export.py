@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytest
+from gui_windows import pixels
 from pptx import Presentation as PptxFile
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf import PdfReader
@@ -30,12 +31,6 @@ from evcompare.ui.theming import THEMES, apply_theme
 XIAOMI = np.array([0xE6, 0x9F, 0x00])
 TOLERANCE = 24  # antialiased lines blend the colour with the white background
 MIN_SERIES_COLUMNS = 400  # a legend swatch is 20 pixels wide; the series crosses the chart
-
-
-def pixels(image: QImage) -> np.ndarray:
-    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
-    rows = np.frombuffer(rgb.constBits(), np.uint8).reshape(rgb.height(), rgb.bytesPerLine())
-    return rows[:, :rgb.width() * 3].reshape(rgb.height(), rgb.width(), 3).astype(int)
 
 
 def columns_with(rgb: np.ndarray, colour: np.ndarray) -> int:

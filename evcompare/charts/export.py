@@ -23,6 +23,7 @@ from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from evcompare.charts.data import ChartData, chart_data
+from evcompare.charts.marks import Marks
 from evcompare.charts.panels import ChartArea
 from evcompare.charts.slide_spec import DEFAULT_SIZE, export_theme
 from evcompare.io.paths import resource
@@ -165,10 +166,11 @@ def settle() -> None:
 
 @contextmanager
 def vector_points(widget: QWidget) -> Iterator[None]:
-    """Draw scatter points one by one as shapes while exporting: pyqtgraph otherwise blits them
-    from a screen-resolution pixmap, blurry at 2x and raster in an SVG or PDF."""
+    """Draw points one by one as shapes while exporting: they are otherwise blitted from a
+    screen-resolution image, blurry at 2x (and pyqtgraph's legend samples raster in an SVG or PDF)."""
     views = widget.findChildren(pg.GraphicsView)
-    items = [item for view in views for item in view.scene().items() if isinstance(item, pg.ScatterPlotItem)]
+    items = [item for view in views for item in view.scene().items()
+             if isinstance(item, pg.ScatterPlotItem | Marks)]
     for item in items:
         item.setExportMode(True, {"antialias": True})
     try:

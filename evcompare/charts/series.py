@@ -15,10 +15,11 @@ from functools import cache
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QObject, QRectF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPen
 
 from evcompare.charts.data import EntityRows
+from evcompare.charts.marks import Marks
 from evcompare.charts.race import crossing_tooltip, race_text
 from evcompare.model.figures import Figure
 from evcompare.model.metrics import percent_text
@@ -118,26 +119,6 @@ def point_tooltip(context: SeriesContext, period: str, figure: Figure) -> str:
     return "\n".join(lines)
 
 
-class Spots(pg.ScatterPlotItem):
-    """A scatter item that works out its bounding rectangle once per change: Qt asks for it
-    several times a frame, and pyqtgraph computes it from the data and the view each time."""
-
-    _rect: QRectF | None = None
-
-    def prepareGeometryChange(self) -> None:  # pyqtgraph calls it on new data and view changes
-        self._rect = None
-        super().prepareGeometryChange()
-
-    def updateSpots(self, dataSet: np.ndarray | None = None) -> None:  # new sizes or pens
-        self._rect = None
-        super().updateSpots(dataSet)
-
-    def boundingRect(self) -> QRectF:
-        if self._rect is None:
-            self._rect = super().boundingRect()
-        return self._rect
-
-
 class ChartSeries(QObject):
     """All the graphics items of one entity, created once."""
 
@@ -153,12 +134,12 @@ class ChartSeries(QObject):
         self.context = SeriesContext(entity, "", "", False, False)
         self.plot: pg.PlotItem | None = None
         self.curve = pg.PlotDataItem(connect="finite", name=entity)
-        self.points = Spots(hoverable=True, tip=self._tip)
-        self.badges = Spots(symbol="o", brush=None)
-        self.highlight = Spots(symbol="o", brush=None)
+        self.points = Marks(hoverable=True, tip=self._tip)
+        self.badges = Marks(symbol="o", brush=None)
+        self.highlight = Marks(symbol="o", brush=None)
         self.bars = pg.BarGraphItem(x=[], height=[], width=1.0)
         self._fill: pg.FillBetweenItem | None = None  # made for the first stacked area (~40 % of a series)
-        self.crossings = Spots(symbol="d", hoverable=True, tip=self._crossing_tip)
+        self.crossings = Marks(symbol="d", hoverable=True, tip=self._crossing_tip)
         self.crossing_labels: list[pg.TextItem] = []
         self._results: list[RaceResult] = []
         self.points.sigClicked.connect(self.on_points_clicked)
@@ -293,7 +274,7 @@ class ChartSeries(QObject):
         keys = list(zip(rows.qualifiers[at], user[at], strict=True))
         styles = {(q, mine): (user_pen_brush if mine else point_pen_brush)(q, self.shown_colour, self.theme)
                   for q, mine in set(keys)}
-        if len(styles) == 1:  # one style for all: pyqtgraph styles no point on its own (~40 % faster)
+        if len(styles) == 1:  # one style for all: no style per point to sort out
             (symbol, pen, brush), = styles.values()
             size = self.theme.marker_size + USER_EXTRA_PX * bool(user[at[0]])
         else:
