@@ -11,8 +11,8 @@ from PySide6.QtGui import QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from evcompare.charts.data import ChartData, chart_data
-from evcompare.charts.multiples import peak_downsample
 from evcompare.charts.panels import CANVAS_PANELS, ChartArea
+from evcompare.charts.sampling import peak_downsample
 from evcompare.model import metrics
 from evcompare.model.comparison import Comparison
 from evcompare.model.dataset import Dataset
