@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QImage
+import pyqtgraph as pg
+from PySide6.QtCore import QBuffer, QEvent, QIODevice, QObject, QRect, QSize
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QApplication, QWidget
 
 from evcompare.model.comparison import Comparison
@@ -67,3 +69,39 @@ def pixels(image: QImage) -> np.ndarray:
     rgb = image.convertToFormat(QImage.Format.Format_RGB888)
     rows = np.frombuffer(rgb.constBits(), np.uint8).reshape(rgb.height(), rgb.bytesPerLine())
     return rows[:, :rgb.width() * 3].reshape(rgb.height(), rgb.width(), 3).astype(int)
+
+
+def bare_plot(qtbot, size: tuple[int, int], x_range: tuple[float, float],
+              y_range: tuple[float, float]) -> pg.PlotWidget:
+    """A white plot without axes showing exactly `x_range` and `y_range`, shown: for items
+    drawn on their own."""
+    widget = pg.PlotWidget(background="w")
+    qtbot.addWidget(widget)
+    widget.resize(*size)
+    widget.setRange(xRange=x_range, yRange=y_range, padding=0)
+    widget.hideAxis("left"), widget.hideAxis("bottom")
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def drawn_with(plot: pg.PlotWidget, item: pg.GraphicsObject) -> np.ndarray:
+    """The plot's pixels with `item` added (and taken away again)."""
+    plot.addItem(item)
+    image = pixels(plot.grab().toImage())
+    plot.removeItem(item)
+    return image
+
+
+def svg_of(widget: QWidget) -> str:
+    """The SVG text of `widget` rendered as an export does."""
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    svg = QSvgGenerator()
+    svg.setOutputDevice(buffer)
+    svg.setSize(QSize(widget.width(), widget.height()))
+    svg.setViewBox(QRect(0, 0, widget.width(), widget.height()))
+    painter = QPainter(svg)
+    widget.render(painter)
+    painter.end()
+    return bytes(buffer.data()).decode()

@@ -7,10 +7,9 @@ from collections.abc import Iterator
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from gui_windows import pixels
-from PySide6.QtCore import QBuffer, QIODevice, QPoint, QPointF, QRect, QSize, Qt
-from PySide6.QtGui import QMouseEvent, QPainter
-from PySide6.QtSvg import QSvgGenerator
+from gui_windows import bare_plot, drawn_with, svg_of
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 from evcompare.charts.marks import Marks
@@ -27,14 +26,7 @@ SIZES = np.array([9.0, 9.0, 9.0, 12.0, 15.0, 9.0])
 
 @pytest.fixture
 def plot(qtbot) -> pg.PlotWidget:
-    widget = pg.PlotWidget(background="w")
-    qtbot.addWidget(widget)
-    widget.resize(400, 300)
-    widget.setRange(xRange=(-0.5, 5.5), yRange=(0, 7), padding=0)
-    widget.hideAxis("left"), widget.hideAxis("bottom")
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return bare_plot(qtbot, (400, 300), (-0.5, 5.5), (0, 7))
 
 
 def styled(item: pg.ScatterPlotItem | Marks) -> pg.ScatterPlotItem | Marks:
@@ -42,16 +34,9 @@ def styled(item: pg.ScatterPlotItem | Marks) -> pg.ScatterPlotItem | Marks:
     return item
 
 
-def drawn(plot: pg.PlotWidget, item: pg.GraphicsObject) -> np.ndarray:
-    plot.addItem(item)
-    image = plot.grab().toImage()
-    plot.removeItem(item)
-    return pixels(image)
-
-
 def test_marks_look_as_pyqtgraphs_scatter_of_the_same_points(plot):
-    ours, theirs = drawn(plot, styled(Marks())), drawn(plot, styled(pg.ScatterPlotItem()))
-    background = drawn(plot, pg.ScatterPlotItem())
+    ours, theirs = drawn_with(plot, styled(Marks())), drawn_with(plot, styled(pg.ScatterPlotItem()))
+    background = drawn_with(plot, pg.ScatterPlotItem())
     assert (np.abs(theirs - background).sum(axis=2) > 0).sum() > 300  # six symbols were drawn
     differ = np.abs(ours - theirs).max(axis=2)  # identical here; a pixel's rounding is no fault
     assert (differ > 64).sum() < 0.02 * (np.abs(theirs - background).sum(axis=2) > 0).sum()
@@ -120,15 +105,6 @@ def test_clicking_a_point_reports_it(plot, qtbot):
 def test_an_svg_gets_every_symbol_as_a_shape(plot):
     marks = styled(Marks())
     plot.addItem(marks)
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    svg = QSvgGenerator()
-    svg.setOutputDevice(buffer)
-    svg.setSize(QSize(400, 300))
-    svg.setViewBox(QRect(0, 0, 400, 300))
-    painter = QPainter(svg)
-    plot.render(painter)
-    painter.end()
-    text = bytes(buffer.data()).decode()
+    text = svg_of(plot)
     assert "<image" not in text
     assert text.count("#332288") >= 2  # the dotted triangle's outline and the square's fill

@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPen
 
 from evcompare.charts.data import EntityRows
+from evcompare.charts.line import Line
 from evcompare.charts.marks import Marks
 from evcompare.charts.race import crossing_tooltip, race_text
 from evcompare.model.figures import Figure
@@ -26,8 +27,9 @@ from evcompare.model.metrics import percent_text
 from evcompare.model.race import RaceResult
 from evcompare.ui.theming import Theme, point_pen_brush
 
-# Points beyond which a series is drawn as a clipped, peak-downsampled line with symbols only
-# on figures that are not exact (ten years of daily figures; the bundled data has ~30 a series).
+# Points beyond which a series marks only its figures that are not exact, or are the user's
+# (ten years of daily figures; the bundled data has ~30 a series). Its line draws only what is in
+# view, reduced to each pixel column's extremes (see charts.line).
 LONG_SERIES = 2_000
 # The user's own figure (an import or an override): a star, a little larger than a point so
 # its points read as stars. Not the race marks' diamond; milestone symbols sit atop their lines.
@@ -130,10 +132,9 @@ class ChartSeries(QObject):
         self.colour = colour
         self.rows: EntityRows | None = None
         self.shown_x = self.shown_y = np.empty(0)
-        self._long = False  # drawn as a long series (see LONG_SERIES)
         self.context = SeriesContext(entity, "", "", False, False)
         self.plot: pg.PlotItem | None = None
-        self.curve = pg.PlotDataItem(connect="finite", name=entity)
+        self.curve = Line(connect="finite", name=entity)
         self.points = Marks(hoverable=True, tip=self._tip)
         self.badges = Marks(symbol="o", brush=None)
         self.highlight = Marks(symbol="o", brush=None)
@@ -187,7 +188,7 @@ class ChartSeries(QObject):
 
     # --- style -----------------------------------------------------------------------------
 
-    def fill_between(self, lower: pg.PlotDataItem | None) -> None:
+    def fill_between(self, lower: pg.PlotCurveItem | pg.PlotDataItem | None) -> None:
         """Fill from this series' curve down to `lower` (the layer beneath, or the baseline);
         None: no fill."""
         if lower is None and self._fill is None:
@@ -250,7 +251,6 @@ class ChartSeries(QObject):
             finite = np.isfinite(rows.y)
             bar_width = rows.width if width is None else width
             self.bars.setOpts(x=shown_x[finite], height=rows.y[finite], width=bar_width[finite])
-        self._fit_curve(len(shown_x))
         self.curve.setData(shown_x, self.shown_y, connect="finite")
         self._set_points(shown_x, self.shown_y)
         self.clear_highlight()
@@ -286,15 +286,6 @@ class ChartSeries(QObject):
         if len(disputed) or len(self.badges.data):
             self.badges.setData(x=x[disputed], y=y[disputed])
         self.badges.setVisible(bool(len(disputed)))  # Qt then skips it: most series have none
-
-    def _fit_curve(self, points: int) -> None:
-        """Long series draw only what is in view, at most two points per pixel column (its
-        extremes: a peak is never averaged away)."""
-        long = points > LONG_SERIES
-        if long != self._long:
-            self._long = long
-            self.curve.setClipToView(long)
-            self.curve.setDownsampling(auto=long, method="peak")
 
     def show_crossings(self, results: list[RaceResult]) -> None:
         """Mark where the race reached each of its unit counts, labelled in words."""
