@@ -225,15 +225,20 @@ def test_legend_names_are_drawn_in_the_legend_colour_and_size(qapp):
     label.setAttr("size", "18pt")  # as a slide's legend sets it
     assert label.preferredSize().height() > small.height() * 1.5
     assert label.preferredSize().width() == pytest.approx(label.text_width())
-    label.setAttr("color", "#0000cc")
     label.resize(label.preferredSize())
-    image = QImage(label.size().toSize(), QImage.Format.Format_ARGB32)
-    image.fill(QColor("white"))
-    painter = QPainter(image)
-    label.paint(painter)
-    painter.end()
-    colours = {image.pixelColor(x, y).name() for x in range(image.width()) for y in range(image.height())}
-    assert "#0000cc" in colours and "#cc0000" not in colours
+
+    def painted() -> set[str]:
+        image = QImage(label.size().toSize(), QImage.Format.Format_ARGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        label.paint(painter)
+        painter.end()
+        return {image.pixelColor(x, y).name() for x in range(image.width()) for y in range(image.height())}
+
+    label.setAttr("color", "#0000cc")
+    assert "#0000cc" in painted() and "#cc0000" not in painted()
+    label.setAttr("color", "#00aa00")  # its kept pixels are drawn again in the new colour
+    assert "#00aa00" in painted() and "#0000cc" not in painted()
 
 
 def test_value_range_starts_at_zero_and_ignores_gaps():

@@ -92,11 +92,12 @@ def test_the_slide_carries_title_legend_and_footnote(project, story):
         assert "data as of 2026-05" in footnote
 
 
-def test_svg_has_the_title_and_the_sources_as_text(project, story, tmp_path):
+def test_svg_has_the_title_the_legend_and_the_sources_as_text(project, story, tmp_path):
     [path] = export_views(project, story[1:2], "svg", tmp_path / "race.svg")
     svg = path.read_text("utf-8")
     texts = [flat(t) for t in re.findall(r"<text\b[^>]*>([^<]*)</text>", svg)]
     assert "The race to 500,000" in texts
+    assert {"Xiaomi", "HIMA", "exact", "sources disagree"} <= set(texts)  # the legend too, not pixels
     assert any(t.startswith("Sources: ") for t in texts)
     assert 'viewBox="0 0 1920 1080"' in svg
 
