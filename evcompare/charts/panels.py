@@ -476,8 +476,11 @@ class ChartArea(QWidget):
         shared = self._shares_value_scale(c)
         if shared:
             y_ranges = [axes.union(y_ranges)] * len(self._panels)
+        leader = self._panels[0].plot.getViewBox() if shared else None
         for panel in self._panels[1:]:
-            panel.plot.setYLink(self._panels[0].plot if shared else None)
+            view = panel.plot.getViewBox()
+            if view.linkedView(pg.ViewBox.YAxis) is not leader:  # linking again re-ranges both
+                view.setYLink(leader)
         self._ranges = [(x_range, y) for y in y_ranges]
         self.reset_view()
 
