@@ -36,7 +36,7 @@ from evcompare.model.figures import Figure
 from evcompare.model.milestones import CATEGORIES
 from evcompare.model.periods import FREQUENCIES
 from evcompare.model.race import days_to
-from evcompare.startup import collector_off
+from evcompare.startup import app_module
 
 FORMATS = ("text", "csv", "json")
 DEFAULT_ENTITIES = "Xiaomi,HIMA"
@@ -424,14 +424,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _app() -> ModuleType:
-    """The desktop app's module, imported with everything it stands on, with the collector off
-    (see `evcompare.startup`)."""
-    with collector_off():
-        try:
-            from evcompare import app
-        except ImportError as error:
-            raise CliError(f"the desktop app cannot start ({error})", code=1) from None
-    return app
+    """The desktop app's module (see `evcompare.startup`), or why it cannot start."""
+    try:
+        return app_module()
+    except ImportError as error:
+        raise CliError(f"the desktop app cannot start ({error})", code=1) from None
 
 
 def cmd_open(args: argparse.Namespace) -> int:

@@ -322,6 +322,23 @@ def test_the_command_imports_its_modules_with_the_collector_off_and_then_on():
     assert run.stdout.splitlines() == [f"evcompare {__version__} (dataset as of 2026-05)", "0 True True"]
 
 
+def test_the_command_alone_opens_the_app_without_its_command_line():
+    """`evcompare` with no arguments (the desktop menu's start) opens the window straight away,
+    without importing the command line's parser and commands first; with Qt missing it says
+    why as the command line does."""
+    code = ("import sys; from evcompare import app, startup; sys.argv = ['evcompare']; "
+            "app.run_gui = lambda files: print('evcompare.cli' in sys.modules, files) or 0; "
+            "sys.exit(startup.main())")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env=os.environ | {"QT_QPA_PLATFORM": "offscreen"})
+    assert (run.returncode, run.stdout) == (0, "False []\n"), run.stderr
+    no_qt = ("import sys; sys.modules['PySide6'] = None; from evcompare import startup; "
+             "sys.argv = ['evcompare']; sys.exit(startup.main())")
+    run = subprocess.run([sys.executable, "-c", no_qt], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1 and run.stderr.startswith("evcompare: error: the desktop app cannot start")
+    assert "Traceback" not in run.stderr
+
+
 def test_the_app_starts_without_loading_what_waits_for_the_user():
     """Dialogs, exporters, the slide renderer, the timeline and the small-multiples canvas load
     when first used: each one imported at start-up delays the first paint."""

@@ -90,9 +90,7 @@ def settle(app: QApplication, painted: PaintCount, before: int) -> None:
 # on the window class once the command has imported the app (and frozen it out of the collector).
 APP_CHILD = """
 import os, sys
-from evcompare.startup import collector_off
-with collector_off():  # as evcompare.startup.main, the command, imports the command line
-    from evcompare import cli
+from evcompare import startup
 
 def watch_first_paint(app_module):
     from PySide6.QtCore import QEvent, QObject, QTimer
@@ -117,13 +115,14 @@ def watch_first_paint(app_module):
         show(window)
     window_class.show = show_and_watch
 
-load_app = cli._app
+load_app = startup.app_module
 def load_and_watch():
     app_module = load_app()
     watch_first_paint(app_module)
     return app_module
-cli._app = load_and_watch
-sys.exit(cli.main([]))
+startup.app_module = load_and_watch
+sys.argv = ["evcompare"]
+sys.exit(startup.main())
 """
 
 
