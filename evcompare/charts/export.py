@@ -167,10 +167,9 @@ def settle() -> None:
 @contextmanager
 def vector_points(widget: QWidget) -> Iterator[None]:
     """Draw points one by one as shapes while exporting: they are otherwise blitted from a
-    screen-resolution image, blurry at 2x (and pyqtgraph's legend samples raster in an SVG or PDF)."""
+    screen-resolution image, blurry at 2x."""
     views = widget.findChildren(pg.GraphicsView)
-    items = [item for view in views for item in view.scene().items()
-             if isinstance(item, pg.ScatterPlotItem | Marks)]
+    items = [item for view in views for item in view.scene().items() if isinstance(item, Marks)]
     for item in items:
         item.setExportMode(True, {"antialias": True})
     try:

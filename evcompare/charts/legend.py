@@ -10,10 +10,12 @@ from __future__ import annotations
 import math
 
 import pyqtgraph as pg
+from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol
 from PySide6.QtCore import QCoreApplication, QSizeF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter
 
 from evcompare.charts.device_cache import DeviceImage, rasters
+from evcompare.charts.marks import Marks
 from evcompare.charts.series import USER_EXTRA_PX, user_pen_brush
 from evcompare.ui.theming import Theme, point_pen_brush
 
@@ -85,6 +87,20 @@ class LegendLabel(pg.GraphicsWidget):
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.text)
 
 
+class KeySample(pg.ItemSample):
+    """pyqtgraph's legend sample, which also draws a chart's own symbol item (Marks) as its
+    symbol alone, as it draws a scatter's."""
+
+    def paint(self, painter: QPainter, *args: object) -> None:
+        if not isinstance(self.item, Marks):
+            super().paint(painter, *args)
+            return
+        opts = self.item.opts
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.translate(SAMPLE_PX / 2, SAMPLE_PX / 2)
+        drawSymbol(painter, opts["symbol"], opts["size"], opts["pen"], opts["brush"])
+
+
 class ChartLegend(pg.LegendItem):
     """A horizontal legend for a row of the chart layout.
 
@@ -93,7 +109,7 @@ class ChartLegend(pg.LegendItem):
     """
 
     def __init__(self, theme: Theme) -> None:
-        super().__init__(offset=None, colCount=1, horSpacing=18, verSpacing=-4)
+        super().__init__(offset=None, colCount=1, horSpacing=18, verSpacing=-4, sampleType=KeySample)
         self.theme = theme
         self.width_available = 800.0
         self._signature: tuple = ()
@@ -162,19 +178,19 @@ class ChartLegend(pg.LegendItem):
         or a gap."""
         theme = self.theme
         if kind == "ring":
-            return pg.ScatterPlotItem(symbol="o", pen=pg.mkPen(theme.plot_foreground, width=1.2),
-                                      brush=pg.mkBrush(None), size=theme.marker_size + 7)
+            return Marks(symbol="o", pen=pg.mkPen(theme.plot_foreground, width=1.2), brush=None,
+                         size=theme.marker_size + 7)
         if kind == "milestone":
-            return pg.PlotDataItem(pen=pg.mkPen(theme.text_muted, width=1.2, style=Qt.PenStyle.DashLine))
+            return pg.PlotCurveItem(pen=pg.mkPen(theme.text_muted, width=1.2, style=Qt.PenStyle.DashLine))
         if kind == "gap":
-            return pg.PlotDataItem(pen=None)
+            return pg.PlotCurveItem(pen=None)
         if kind == "user":
             symbol, pen, brush = user_pen_brush("exact", theme.plot_foreground, theme)
             size = theme.marker_size + USER_EXTRA_PX
         else:
             symbol, pen, brush = point_pen_brush(kind, theme.plot_foreground, theme)
             size = theme.marker_size
-        return pg.ScatterPlotItem(symbol=symbol, pen=pen, brush=brush, size=size)
+        return Marks(symbol=symbol, pen=pen, brush=brush, size=size)
 
     def fit(self, width: float) -> None:
         """Use as few rows as fit `width` pixels, with entries spread evenly over them."""

@@ -138,7 +138,7 @@ class Panel:
     key: str
     plot: pg.PlotItem
     overlay: MilestoneOverlay
-    baseline: pg.PlotDataItem  # the zero line under a stacked area, NaN where the stack is undefined
+    baseline: pg.PlotCurveItem  # the zero line under a stacked area, NaN where the stack is undefined
     title: str = ""
     value_title: str = ""
 
@@ -352,7 +352,7 @@ class ChartArea(QWidget):
             overlay = MilestoneOverlay(plot, self.theme)
             overlay.milestoneMoved.connect(self.milestoneMoved)
             overlay.milestoneDragged.connect(self._on_milestone_dragged)
-            baseline = pg.PlotDataItem(pen=None)
+            baseline = pg.PlotCurveItem(pen=None)
             plot.addItem(baseline)
             if self._panels:
                 plot.setXLink(self._panels[0].plot)

@@ -160,7 +160,7 @@ class ChartSeries(QObject):
         """The stacked area's fill under the curve, made on first use."""
         if self._fill is None:
             # What the fill follows when it is not drawn (two items: a signal connects once per curve).
-            self._no_curves = (pg.PlotDataItem(), pg.PlotDataItem())
+            self._no_curves = (pg.PlotCurveItem(), pg.PlotCurveItem())
             self._fill = pg.FillBetweenItem(*self._no_curves)
             self._fill.setZValue(-1)  # under the curve and its points
             self._style_fill()
@@ -188,7 +188,7 @@ class ChartSeries(QObject):
 
     # --- style -----------------------------------------------------------------------------
 
-    def fill_between(self, lower: pg.PlotCurveItem | pg.PlotDataItem | None) -> None:
+    def fill_between(self, lower: pg.PlotCurveItem | None) -> None:
         """Fill from this series' curve down to `lower` (the layer beneath, or the baseline);
         None: no fill."""
         if lower is None and self._fill is None:
