@@ -14,7 +14,6 @@ from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol
 from PySide6.QtCore import QCoreApplication, QSizeF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter
 
-from evcompare.charts.device_cache import DeviceImage, rasters
 from evcompare.charts.marks import Marks
 from evcompare.charts.series import USER_EXTRA_PX, user_pen_brush
 from evcompare.ui.theming import Theme, point_pen_brush
@@ -43,12 +42,10 @@ def _key_entries(milestones_shown: bool, user_shown: bool) -> list[tuple[str, st
 class LegendLabel(pg.GraphicsWidget):
     """An entry's name as plain text. pyqtgraph's LabelItem lays out rich text (~1 ms each, a
     legend has eight or more on the first paint); this measures and draws the text alone, with
-    the same margins, and Qt keeps its pixels: the chart repaints under an unchanged legend on
-    every change, hover and selection (shaping ten names again was ~0.4 ms of each)."""
+    the same margins."""
 
     def __init__(self, text: str, colour: object, size: str) -> None:
         super().__init__()
-        self._pixels = DeviceImage()
         self.text = text
         self._colour = pg.mkColor(colour)
         self._font = QFont()  # the application's, with its CJK fallback
@@ -74,13 +71,6 @@ class LegendLabel(pg.GraphicsWidget):
         self.updateGeometry()
 
     def paint(self, painter: QPainter, *args: object) -> None:
-        if rasters(painter):
-            key = (self.text, self._colour.rgba(), self._font.key(), self.boundingRect())
-            self._pixels.draw(painter, self.boundingRect(), key, self._draw)
-        else:  # an SVG or PDF: text stays text
-            self._draw(painter)
-
-    def _draw(self, painter: QPainter) -> None:
         painter.setFont(self._font)
         painter.setPen(self._colour)
         painter.drawText(self.boundingRect().adjusted(LABEL_MARGIN_PX, 0, 0, 0),
