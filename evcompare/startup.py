@@ -10,6 +10,7 @@ collections while the command line's modules load (one full collection alone ~27
 from __future__ import annotations
 
 import gc
+import importlib
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,10 +29,21 @@ def collector_off() -> Iterator[None]:
         gc.enable()
 
 
+# The Qt-free modules the window stands on (pandas and numpy with them), imported before Qt:
+# once PySide6 is loaded, its import hook inspects every module imported after it. pandas alone
+# (~300 modules) took ~450 ms to import before PySide6 and ~700 ms after it, here.
+# tests/test_cli.py checks the order.
+QT_FREE_FIRST = ("evcompare.io.dataset_loader", "evcompare.io.project_file", "evcompare.io.tabular_import",
+                 "evcompare.model.metrics", "evcompare.model.race", "evcompare.model.views",
+                 "evcompare.charts.data")
+
+
 def app_module() -> ModuleType:
     """The desktop app's module, imported with everything it stands on, with the collector off
     (ImportError when Qt or pyqtgraph is missing)."""
     with collector_off():
+        for name in QT_FREE_FIRST:
+            importlib.import_module(name)
         from evcompare import app
     return app
 

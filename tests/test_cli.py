@@ -339,6 +339,19 @@ def test_the_command_alone_opens_the_app_without_its_command_line():
     assert "Traceback" not in run.stderr
 
 
+def test_the_app_imports_its_qt_free_core_before_qt():
+    """PySide6 inspects every module imported after it: pandas and the app's model and file
+    modules are imported first."""
+    code = ("import sys; from evcompare import startup; startup.app_module(); names = list(sys.modules); "
+            "qt = names.index('PySide6'); "
+            "print(sorted(n for n in names[qt:] if n.startswith(('evcompare.model', 'evcompare.io', "
+            "'pandas', 'numpy'))))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env=os.environ | {"QT_QPA_PLATFORM": "offscreen"})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
+
+
 def test_the_app_starts_without_loading_what_waits_for_the_user():
     """Dialogs, exporters, the slide renderer, the timeline and the small-multiples canvas load
     when first used: each one imported at start-up delays the first paint."""
