@@ -38,12 +38,41 @@ QT_FREE_FIRST = ("evcompare.io.dataset_loader", "evcompare.io.project_file", "ev
                  "evcompare.charts.data")
 
 
+def mentions_pyside(module: ModuleType) -> bool:
+    """Whether a module's source mentions PySide6: what PySide6 asks of every module imported
+    after it (to apply its opt-in `__feature__` switches), answered by reading the file.
+
+    PySide6 asks `inspect.getsource`, which goes through `inspect.getmodule` and its scan of
+    every loaded module: for the 274 modules pyqtgraph and the app import after PySide6 that
+    took ~50 ms, reading the files ~15 ms, with the same answer for each (napari/napari#8584
+    traces the same cost). A module without a source file (built in, compiled, frozen) has no
+    source to mention it, as there."""
+    file = getattr(module, "__file__", None)
+    if not isinstance(file, str) or not file.endswith(".py"):
+        return False
+    try:
+        with open(file, encoding="utf-8", errors="replace") as source:
+            return "PySide6" in source.read()
+    except OSError:
+        return False
+
+
+def _quicker_feature_check() -> None:
+    """Give PySide6's import hook `mentions_pyside`, where this PySide6 has the hook."""
+    feature = sys.modules.get("shibokensupport.feature")
+    if feature is not None and callable(getattr(feature, "_mod_uses_pyside", None)):
+        feature._mod_uses_pyside = mentions_pyside
+
+
 def app_module() -> ModuleType:
     """The desktop app's module, imported with everything it stands on, with the collector off
     (ImportError when Qt or pyqtgraph is missing)."""
     with collector_off():
         for name in QT_FREE_FIRST:
             importlib.import_module(name)
+        import PySide6.QtCore  # noqa: F401 (installs the import hook)
+
+        _quicker_feature_check()
         from evcompare import app
     return app
 

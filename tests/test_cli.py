@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -350,6 +351,31 @@ def test_the_app_imports_its_qt_free_core_before_qt():
                          env=os.environ | {"QT_QPA_PLATFORM": "offscreen"})
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[]"
+
+
+def test_pysides_import_hook_gets_the_same_answers_quicker():
+    """Start-up answers PySide6's question of every imported module (does its source mention
+    PySide6?) by reading the file: the same answer as PySide6's own for every module loaded."""
+    code = textwrap.dedent("""
+        import inspect, sys
+        from evcompare import startup
+        startup.app_module()
+        print(sys.modules["shibokensupport.feature"]._mod_uses_pyside is startup.mentions_pyside)
+
+        def theirs(module):  # what PySide6 asks
+            try:
+                return "PySide6" in inspect.getsource(module)
+            except (TypeError, OSError, SyntaxError):
+                return False
+
+        modules = [m for m in list(sys.modules.values()) if m is not None]
+        print(len(modules) > 500, [m.__name__ for m in modules if theirs(m) != startup.mentions_pyside(m)],
+              sum(map(startup.mentions_pyside, modules)) > 20)
+    """)
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env=os.environ | {"QT_QPA_PLATFORM": "offscreen"})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == ["True", "True [] True"]
 
 
 def test_the_app_starts_without_loading_what_waits_for_the_user():
