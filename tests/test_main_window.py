@@ -105,6 +105,24 @@ def test_unchecking_an_entity_takes_its_series_off_the_chart(make_window):
     assert [p.key for p in window.chart.panels()] == ["Xiaomi"]
 
 
+def test_an_unchecked_entity_leaves_nothing_drawn_and_comes_back_the_same(make_window):
+    """Unchecking hides an entity's items where they are; checking it again shows the same ones."""
+    window = make_window()
+    window.request_change(entities=("Xiaomi", "HIMA", "Aito"))
+    aito = window.chart.series("Aito")
+    items = aito.items()
+    view = window.chart.panel_of("Aito").plot.getViewBox()
+    window.request_change(entities=("Xiaomi", "HIMA"))
+    assert aito.plot is None and "Aito" not in window.chart.shown_series()
+    assert not any(item.isVisible() for item in items)
+    assert "Aito" not in window.chart.legend.names()
+    window.request_change(entities=("Xiaomi", "HIMA", "Aito"))
+    assert aito.items() == items and aito.curve.isVisible() and aito.points.isVisible()
+    assert aito.curve.getViewBox() is view
+    np.testing.assert_array_equal(curve_data(window, "Aito")[1],
+                                  expected_table(window, ["Aito"])["value"].to_numpy(dtype=float))
+
+
 def test_quarterly_changes_every_curve(make_window):
     window = make_window()
     before = {e: curve_data(window, e) for e in ("Xiaomi", "HIMA")}
