@@ -10,13 +10,14 @@ import pandas as pd
 import pyqtgraph as pg
 import pytest
 from gui_windows import PaintCount, WindowFactory, window_factory
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QTabBar
 
 from evcompare.model import metrics
 from evcompare.model.comparison import Comparison
 from evcompare.model.dataset import Dataset
 from evcompare.model.project import Project
+from evcompare.ui.data_table import VALUE
 from evcompare.ui.main_window import MainWindow
 from evcompare.ui.theming import get_theme
 
@@ -422,6 +423,35 @@ def test_a_metric_change_leaves_the_period_editors_unpainted(qtbot, make_window)
     QApplication.processEvents()
     assert [count.count for count in painted.values()] == [0, 0]
     assert window.controls.start.date().toString("yyyy-MM") == "2024-04"
+
+
+def test_a_new_metric_repaints_only_the_table_columns_it_changes(qtbot, make_window):
+    """The entity and period columns keep their texts when the metric changes: the table
+    repaints the columns from Value on, once."""
+    window = make_window()
+    window.show()
+    qtbot.waitExposed(window)
+    view = window.table.view
+    regions = []
+
+    class Watch(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                regions.append(event.region().boundingRect())
+            return False
+
+    watch = Watch(view.viewport())
+    qtbot.waitUntil(lambda: view.viewport().isVisible())
+    QApplication.processEvents()
+    view.viewport().installEventFilter(watch)
+    window.request_change(metric="cumulative")
+    qtbot.waitUntil(lambda: len(regions) > 0)
+    for _ in range(3):
+        QApplication.processEvents()
+    assert len(regions) == 1
+    assert regions[0].left() == view.columnViewportPosition(VALUE)
+    assert regions[0].right() == view.viewport().width() - 1
+    assert window.table.rows()[0][2] != ""
 
 
 def test_new_rows_repaint_the_data_table_once(qtbot, make_window):

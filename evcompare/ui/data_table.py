@@ -126,8 +126,8 @@ class FigureTableModel(QAbstractTableModel):
         if rows and [row.key for row in rows] == [row.key for row in self._rows]:
             changed = _changed_columns(rows, self._rows)
             self._rows = rows
-            if changed:  # the view repaints the cells of these columns only
-                self.dataChanged.emit(self.index(0, changed[0]), self.index(len(rows) - 1, changed[-1]))
+            for column in changed:  # one signal a column: a view repaints a range of several whole
+                self.dataChanged.emit(self.index(0, column), self.index(len(rows) - 1, column))
             if percent_changed:
                 self.headerDataChanged.emit(Qt.Orientation.Horizontal, VALUE, VALUE)
             return True
