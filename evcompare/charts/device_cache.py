@@ -10,10 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 
+import numpy as np
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QImage, QPaintEngine, QPainter, QTransform
 
 MARGIN_PX = 2  # what pens and text may reach past an item's bounding rectangle
+
+
+def device_xy(transform: QTransform, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Points mapped by an affine `transform` (a painter's, to its device pixels), as arrays:
+    QTransform maps one point a call."""
+    return (transform.m11() * x + transform.m21() * y + transform.dx(),
+            transform.m12() * x + transform.m22() * y + transform.dy())
 
 
 def rasters(painter: QPainter) -> bool:

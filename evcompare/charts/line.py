@@ -19,7 +19,7 @@ from PySide6.QtCore import QLineF, Qt
 from PySide6.QtGui import QPainter, QTransform
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
-from evcompare.charts.device_cache import rasters
+from evcompare.charts.device_cache import device_xy, rasters
 from evcompare.charts.sampling import peak_downsample, visible_slice
 
 POINTS_PER_COLUMN = 2  # beyond this many points a pixel column, a line is reduced to its extremes
@@ -42,8 +42,7 @@ class Line(pg.PlotCurveItem):
             return
         to_device = p.transform()
         x, y = self.shown_data(to_device)
-        px = to_device.m11() * x + to_device.m21() * y + to_device.dx()
-        py = to_device.m12() * x + to_device.m22() * y + to_device.dy()
+        px, py = device_xy(to_device, x, y)
         finite = np.isfinite(px) & np.isfinite(py)
         joined = np.flatnonzero(finite[:-1] & finite[1:])
         if not len(joined):

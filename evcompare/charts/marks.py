@@ -23,7 +23,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QImage, QPainter, QPen
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
-from evcompare.charts.device_cache import rasters
+from evcompare.charts.device_cache import device_xy, rasters
 
 RECORD = np.dtype([("x", float), ("y", float), ("data", object)])
 TIPS_SHOWN = 3  # points whose tips a hover shows at once, as ScatterPlotItem does
@@ -216,8 +216,7 @@ class Marks(pg.GraphicsObject):
             return
         to_device = p.transform()
         x, y = self.data["x"], self.data["y"]
-        px = to_device.m11() * x + to_device.m21() * y + to_device.dx()
-        py = to_device.m12() * x + to_device.m22() * y + to_device.dy()
+        px, py = device_xy(to_device, x, y)
         with np.errstate(invalid="ignore"):
             shown = np.flatnonzero((np.abs(px) < FAR_PX) & (np.abs(py) < FAR_PX))
         p.save()
