@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QStyledItemDelegate
+from PySide6.QtWidgets import QApplication, QStyledItemDelegate
 
 from evcompare.model import metrics
 from evcompare.model.comparison import Comparison
 from evcompare.model.dataset import Dataset
 from evcompare.model.project import Project
 from evcompare.ui.data_table import KEY_ROLE, SOURCE, VALUE, DataTable
+from evcompare.ui.fonts import apply_app_font
 
 LABELS = {"Xiaomi": "Xiaomi", "HIMA": "HIMA"}
 
@@ -181,10 +183,33 @@ def test_update_table_follows_the_comparison(qtbot, dataset: Dataset) -> None:
     assert [row[:2] for row in widget.rows()] == [("小米汽车", "2024"), ("小米汽车", "2025")]
 
 
-@pytest.mark.parametrize("sorted_by", [None, VALUE])
-def test_cells_look_as_qt_draws_them(qtbot, table: DataTable, sorted_by: int | None) -> None:
-    """The table fills its cells itself (one call per cell, not seven roles through the proxy):
-    what is painted, sorted or not and with a selected row, is what Qt's own delegate paints."""
+ZH_LABELS = {"Xiaomi": "小米汽车", "HIMA": "鸿蒙智行"}
+
+
+@pytest.fixture
+def app_font(qapp: QApplication) -> Iterator[None]:
+    """The font the app sets: its default family, then the bundled Chinese font for the
+    glyphs the default lacks (which makes a line with Chinese in it taller)."""
+    before = QApplication.font()
+    apply_app_font(qapp)
+    yield
+    QApplication.setFont(before)
+
+
+@pytest.mark.parametrize(("sorted_by", "labels", "two_line_source"),
+                         [(None, LABELS, False), (VALUE, LABELS, False), (None, ZH_LABELS, False),
+                          (None, LABELS, True)])
+def test_cells_look_as_qt_draws_them(qtbot, app_font, table: DataTable, quarterly, sorted_by: int | None,
+                                     labels: dict[str, str], two_line_source: bool) -> None:
+    """The table fills its cells and paints plain cells' texts itself (one call per cell, not
+    seven roles through the proxy; texts laid out once): what is painted, sorted or not, with
+    a selected row, elided sources (some with Chinese past the elision), Chinese names and a
+    text of two lines (an imported note), is what Qt's own delegate paints."""
+    frame = quarterly.copy()
+    if two_line_source:
+        shown = frame.index[(frame["entity"] == "HIMA") & (frame["period"] == "2025Q1")]  # above the selected
+        frame.loc[shown, "source_titles"] = "First source\nSecond source"
+    table.set_frame(frame, labels, percent=False)
     table.resize(900, 300)
     table.show()
     qtbot.waitExposed(table)

@@ -17,13 +17,27 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPointF,
+    QRect,
     QSortFilterProxyModel,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QFontMetrics, QGuiApplication, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QFontMetrics,
+    QGuiApplication,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QRegion,
+    QStaticText,
+    QTransform,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -283,9 +297,118 @@ class _CellDelegate(QStyledItemDelegate):
     def initStyleOption(self, option: QStyleOptionViewItem, index: _Index) -> None:  # noqa: N802 (Qt's name)
         column = index.column()
         option.index = index
-        option.text = self._model.texts(self._proxy.mapToSource(index).row())[column]
+        text = self._model.texts(self._proxy.mapToSource(index).row())[column]
+        option.text = text.replace("\n", "\u2028") if "\n" in text else text  # lines, as Qt's displayText
         option.displayAlignment = _ALIGNMENT[column]
         option.features |= QStyleOptionViewItem.ViewItemFeature.HasDisplay
+
+
+class _TableView(QTableView):
+    """A table view that paints its plain cells itself: the alternate rows' fill and the text.
+
+    Qt paints each cell through its delegate, a call into Python (~50 µs a cell, most of it in
+    handing over the style option) that lays the text out anew (~25 µs, plus ~1 µs a letter).
+    Here a plain cell (not in a selected row nor the focused one) is a fill and a QStaticText
+    laid out once per text and cell size, placed where Qt's style places it: the same pixels,
+    which `test_data_table` compares. Selected and focused rows are Qt's to paint, and so is
+    the whole view for any other delegate, style or layout.
+    """
+
+    def __init__(self, model: FigureTableModel, proxy: QSortFilterProxyModel, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._source, self._proxy = model, proxy
+        self._laid_out: dict[tuple, tuple[QStaticText, float, float]] = {}
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        if not self._paints_plain_cells():
+            super().paintEvent(event)
+            return
+        region = event.region()
+        bounds = region.boundingRect()
+        first, last = self.rowAt(bounds.top()), self.rowAt(bounds.bottom())
+        if first < 0:
+            return  # below the last row
+        last = self._proxy.rowCount() - 1 if last < 0 else last
+        width = self.viewport().width()
+        selection, current = self.selectionModel(), self.currentIndex()
+        focused = (self.hasFocus() or self.viewport().hasFocus()) and current.isValid()
+        focused_row = current.row() if focused else -1
+        qts, plain = QRegion(), []
+        for row in range(first, last + 1):
+            band = QRect(0, self.rowViewportPosition(row), width, self.rowHeight(row))
+            texts = self._source.texts(self._proxy.mapToSource(self._proxy.index(row, 0)).row())
+            if (row == focused_row or selection.rowIntersectsSelection(row, QModelIndex())
+                    or any("\n" in text for text in texts)):  # Qt lays out each line of its own
+                qts += band
+            else:
+                plain.append((row, band, texts))
+        if not qts.isEmpty():
+            super().paintEvent(QPaintEvent(region.intersected(qts)))
+        if plain:
+            self._paint_plain(plain, bounds)
+
+    def _paints_plain_cells(self) -> bool:
+        return (isinstance(self.itemDelegate(), _CellDelegate) and self.style().name() == "fusion"
+                and not self.isRightToLeft() and not self.horizontalHeader().sectionsMoved()
+                and not self.verticalHeader().sectionsMoved() and not self.wordWrap())
+
+    def _paint_plain(self, rows: list[tuple[int, QRect, tuple[str, ...]]], bounds: QRect) -> None:
+        first, last = self.columnAt(bounds.left()), self.columnAt(bounds.right())
+        if first < 0:
+            return  # right of the last column
+        last = self.model().columnCount() - 1 if last < 0 else last
+        columns = [(column, self.columnViewportPosition(column), self.columnWidth(column))
+                   for column in range(first, last + 1) if not self.isColumnHidden(column)]
+        if not columns:
+            return
+        group = QPalette.ColorGroup.Disabled
+        if self.isEnabled():
+            group = QPalette.ColorGroup.Normal if self.isActiveWindow() else QPalette.ColorGroup.Inactive
+        palette = self.palette()
+        left = columns[0][1]
+        span = columns[-1][1] + columns[-1][2] - left
+        font_key = self.font().key()
+        painter = QPainter(self.viewport())
+        painter.setPen(palette.color(group, QPalette.ColorRole.Text))
+        alternate = None
+        if self.alternatingRowColors():
+            alternate = palette.brush(group, QPalette.ColorRole.AlternateBase)
+        for row, band, texts in rows:
+            top, height = band.top(), band.height()
+            if alternate is not None and row & 1:
+                painter.fillRect(QRect(left, top, span, height), alternate)
+            for column, x, cell_width in columns:
+                text = texts[column]
+                if text:
+                    laid_out, dx, dy = self._laid_out_text(text, column, cell_width, height, font_key)
+                    painter.drawStaticText(QPointF(x + dx, top + dy), laid_out)
+        painter.end()
+
+    def _laid_out_text(self, text: str, column: int, width: int, height: int,
+                       font_key: str) -> tuple[QStaticText, float, float]:
+        """`text` laid out as Qt's style lays out a cell's (elided to the cell less a focus
+        margin a side, centred vertically), and where it goes from the cell's top left."""
+        key = (text, width, height, column, font_key)
+        found = self._laid_out.get(key)
+        if found is None:
+            if len(self._laid_out) >= _WIDTHS_KEPT:
+                self._laid_out.clear()
+            margin = self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1
+            room = width - 2 * margin
+            shown = self.fontMetrics().elidedText(text, self.textElideMode(), room)
+            laid_out = self._static_text(shown)
+            # Qt centres the line of the whole text: a font it falls back to past the elision
+            # (Chinese in a source title) makes the line taller.
+            line = laid_out if shown == text else self._static_text(text)
+            dx = margin + (room - laid_out.size().width() if column in _NUMERIC else 0.0)
+            found = self._laid_out[key] = (laid_out, dx, float((height - round(line.size().height())) // 2))
+        return found
+
+    def _static_text(self, text: str) -> QStaticText:
+        laid_out = QStaticText(text)
+        laid_out.setTextFormat(Qt.TextFormat.PlainText)
+        laid_out.prepare(QTransform(), self.font())
+        return laid_out
 
 
 class DataTable(QWidget):
@@ -300,7 +423,7 @@ class DataTable(QWidget):
         self.proxy = _MissingLastProxy(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
-        self.view = QTableView(self)
+        self.view = _TableView(self.model, self.proxy, self)
         self.view.setModel(self.proxy)
         self.view.setItemDelegate(_CellDelegate(self.proxy, self.model))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
