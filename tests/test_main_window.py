@@ -11,6 +11,7 @@ import pyqtgraph as pg
 import pytest
 from gui_windows import PaintCount, WindowFactory, window_factory
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt
+from PySide6.QtGui import QRegion
 from PySide6.QtWidgets import QApplication, QMessageBox, QTabBar
 
 from evcompare.model import metrics
@@ -452,6 +453,36 @@ def test_a_new_metric_repaints_only_the_table_columns_it_changes(qtbot, make_win
     assert regions[0].left() == view.columnViewportPosition(VALUE)
     assert regions[0].right() == view.viewport().width() - 1
     assert window.table.rows()[0][2] != ""
+
+
+def test_a_metric_change_repaints_the_chart_in_one_rectangle(qtbot, make_window):
+    """A refresh changes items all over both panels: the chart repaints the rectangle around
+    them, not a dozen pieces (each image and fill clipped to those is several times slower)."""
+    window = make_window()
+    window.show()
+    qtbot.waitExposed(window)
+    viewport = window.chart.view.viewport()
+    regions = []
+
+    class Watch(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                regions.append(QRegion(event.region()))
+            return False
+
+    watch = Watch(viewport)
+    viewport.installEventFilter(watch)
+    qtbot.waitUntil(lambda: len(regions) > 0)  # the first paint, of everything
+    for _ in range(3):
+        QApplication.processEvents()
+    regions.clear()
+    window.request_change(metric="cumulative")
+    qtbot.waitUntil(lambda: len(regions) > 0)
+    assert regions[0].rectCount() == 1
+    for panel in window.chart.panels():
+        plot_area = window.chart.view.mapFromScene(panel.plot.getViewBox().sceneBoundingRect()).boundingRect()
+        assert regions[0].boundingRect().contains(plot_area)
+    assert window.chart.panels()[0].plot.getAxis("left").range[1] > 100_000  # cumulative
 
 
 def test_new_rows_repaint_the_data_table_once(qtbot, make_window):
