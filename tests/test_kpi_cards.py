@@ -10,7 +10,7 @@ from evcompare.model.comparison import Comparison
 from evcompare.model.dataset import Dataset
 from evcompare.model.figures import Observation, Source
 from evcompare.model.periods import Span, month
-from evcompare.model.project import DataLayer, Project
+from evcompare.model.project import DataLayer, Override, Project
 from evcompare.ui.kpi_cards import KEYS, KpiCards
 
 
@@ -133,3 +133,19 @@ def test_an_entity_from_a_user_layer_gets_a_card(qtbot, dataset: Dataset) -> Non
     assert card.title.text() == "Tesla China"
     assert widget.card_texts()["Tesla China"]["latest"] == "≈ 61,000"
     assert "my spreadsheet" in card.values["latest"].toolTip()
+
+
+def test_an_override_shows_on_the_card_and_its_removal_restores_the_figure(cards: KpiCards,
+                                                                            project: Project) -> None:
+    """The cards work out an entity's figures once per dataset: the user's figure for the
+    latest month shows at once, and so does the reported one when it is removed again."""
+    bundled = cards.card_texts()["Xiaomi"]["latest"]
+    latest = _last_month_with_figure(project.dataset, "Xiaomi", project.latest_month())
+    override = Override("Xiaomi", "deliveries", latest.label, 12_345.0, who="me", when="2026-01-01T00:00:00")
+    project.set_override(override)
+    cards.update_cards(project)
+    assert cards.card_texts()["Xiaomi"]["latest"] == "12,345"
+    assert cards.card_texts()["HIMA"]["latest"] != "12,345"
+    project.remove_override(override.key)
+    cards.update_cards(project)
+    assert cards.card_texts()["Xiaomi"]["latest"] == bundled

@@ -28,6 +28,7 @@ _SWATCH_PX = 12
 CARD_RADIUS_PX = 6
 _CARD_MIN_PX = 240
 _USER_ENTITY_COLOUR = "#888888"
+_KPIS_KEPT = 256  # entities x measures x end months worked out
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,8 @@ class KpiCards(QWidget):
         super().__init__(parent)
         self._cards: dict[str, KpiCard] = {}
         self._put_away: dict[str, KpiCard] = {}  # the cards of entities no longer compared
+        self._worked_out: dict[tuple[str, str, pd.Period], dict[str, _Shown]] = {}
+        self._worked_out_from: Dataset | None = None  # the dataset they are worked out from
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(8)
@@ -152,8 +155,19 @@ class KpiCards(QWidget):
                 card.set_title(entity, _USER_ENTITY_COLOUR)
             else:
                 card.set_title(info.label(comparison.language), info.colour)
-            for key, shown in self._kpis(ds, entity, comparison.measure, end).items():
+            for key, shown in self._kpis_of(ds, entity, comparison.measure, end).items():
                 card.show_kpi(key, shown)
+
+    def _kpis_of(self, ds: Dataset, entity: str, measure: str, end: pd.Period) -> dict[str, _Shown]:
+        """An entity's KPIs, worked out once per dataset (an edit makes a new one): checking an
+        entity leaves the other cards' as they were (~0.6 ms an entity)."""
+        if ds is not self._worked_out_from or len(self._worked_out) >= _KPIS_KEPT:
+            self._worked_out, self._worked_out_from = {}, ds
+        key = (entity, measure, end)
+        found = self._worked_out.get(key)
+        if found is None:
+            found = self._worked_out[key] = self._kpis(ds, entity, measure, end)
+        return found
 
     def _sync_cards(self, entities: list[str]) -> None:
         """Show cards for the entities added and put away those of the entities removed; keep
