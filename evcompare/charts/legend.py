@@ -144,13 +144,13 @@ class ChartLegend(pg.LegendItem):
         for index in range(self.layout.count() - 1, -1, -1):
             self.layout.removeAt(index)
         self.items = shown
+        self.columnCount = self._columns_fitting(self.width_available)  # laid out once, not again
         self.rowCount = 0
         for sample, label in shown:
             sample.setVisible(True)
             label.setVisible(True)
             self._addItemToLayout(sample, label)
         self.updateSize()
-        self.fit(self.width_available)
 
     def _entry(self, key: tuple, item: pg.GraphicsObject | None,
                name: str) -> tuple[pg.ItemSample, LegendLabel]:
@@ -185,17 +185,20 @@ class ChartLegend(pg.LegendItem):
     def fit(self, width: float) -> None:
         """Use as few rows as fit `width` pixels, with entries spread evenly over them."""
         self.width_available = width
+        columns = self._columns_fitting(width)
+        if columns != self.columnCount:
+            self.setColumnCount(columns)
+
+    def _columns_fitting(self, width: float) -> int:
         if not self.items:
-            return
+            return self.columnCount
         # The label's text, not the label: a label is stretched to its column's width, so
         # measuring it would shrink the column count a little more on every fit.
         entry = SAMPLE_PX + self.layout.horizontalSpacing() + max(
             label.text_width() for _sample, label in self.items)
         count = len(self.items)
         rows = math.ceil(count / max(1, int(width // entry)))
-        columns = math.ceil(count / rows)
-        if columns != self.columnCount:
-            self.setColumnCount(columns)
+        return math.ceil(count / rows)
 
     def names(self) -> list[str]:
         return [label.text for _sample, label in self.items]
