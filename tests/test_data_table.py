@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QStyledItemDelegate
 
@@ -172,6 +172,25 @@ def test_sorting_by_value_puts_missing_last(table: DataTable, quarterly, order: 
     assert all(math.isnan(v) for v in numbers[-missing:])
     present = numbers[:-missing]
     assert present == sorted(present, reverse=order == Qt.SortOrder.DescendingOrder)
+
+
+def test_clicking_a_column_title_sorts_by_it(qtbot, table: DataTable, quarterly) -> None:
+    """The header is the table's own (its size hint is kept across new rows): its titles are
+    still buttons that sort, and new rows leave it as tall as before."""
+    table.resize(900, 300)
+    table.show()
+    qtbot.waitExposed(table)
+    header = table.view.horizontalHeader()
+    height = header.height()
+    middle = header.sectionViewportPosition(VALUE) + header.sectionSize(VALUE) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(middle, height // 2))
+    assert header.sortIndicatorSection() == VALUE
+    assert header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+    values = [row[2] for row in table.rows() if row[2] != "—"]
+    assert values[0] == min(values, key=lambda text: float(text.lstrip("≥≈ ").replace(",", "")))
+    table.set_frame(quarterly[quarterly["entity"] == "Xiaomi"], LABELS, percent=False)
+    assert {row[0] for row in table.rows()} == {"Xiaomi"}
+    assert header.sizeHint().height() == height
 
 
 def test_update_table_follows_the_comparison(qtbot, dataset: Dataset) -> None:
