@@ -19,7 +19,7 @@ from evcompare.model.comparison import Comparison
 from evcompare.model.dataset import Dataset
 from evcompare.model.project import Project
 from evcompare.ui.data_table import VALUE
-from evcompare.ui.main_window import MainWindow
+from evcompare.ui.main_window import DEFAULT_SIZE, MainWindow
 from evcompare.ui.theming import get_theme
 
 
@@ -483,6 +483,45 @@ def test_a_metric_change_repaints_the_chart_in_one_rectangle(qtbot, make_window)
         plot_area = window.chart.view.mapFromScene(panel.plot.getViewBox().sceneBoundingRect()).boundingRect()
         assert regions[0].boundingRect().contains(plot_area)
     assert window.chart.panels()[0].plot.getAxis("left").range[1] > 100_000  # cumulative
+
+
+def test_a_kpi_card_shown_again_is_painted_in_the_same_pass_as_the_chart(qtbot, make_window):
+    """Checking an entity again shows its card in the same repaint of the window as the chart:
+    showing a card posts its labels' repaints behind the window's, which made a second pass
+    (and sent the window to the screen twice)."""
+    window = make_window()
+    window.resize(*DEFAULT_SIZE)
+    window.show()
+    qtbot.waitExposed(window)
+    chart = PaintCount(window.chart.view.viewport())
+    qtbot.waitUntil(lambda: chart.count > 0)
+    for entities in (("Xiaomi", "HIMA", "Aito"), ("Xiaomi", "HIMA")):  # Aito's card, put away
+        window.request_change(entities=entities)
+        for _ in range(3):
+            QApplication.processEvents()
+    seen: list[str] = []
+
+    class Watch(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.UpdateRequest and watched is window:
+                seen.append("window repaint")
+            elif event.type() == QEvent.Type.Paint and watched.objectName() == "kpiValue":
+                seen.append("card value")
+            return False
+
+    watch = Watch(window)
+    QApplication.instance().installEventFilter(watch)
+    try:
+        before = chart.count
+        window.request_change(entities=("Xiaomi", "HIMA", "Aito"))
+        qtbot.waitUntil(lambda: chart.count > before)
+        for _ in range(3):
+            QApplication.processEvents()
+    finally:
+        QApplication.instance().removeEventFilter(watch)
+    assert seen[0] == "window repaint" and seen.count("window repaint") == 1
+    assert "card value" in seen
+    assert window.kpis.cards()["Aito"].isVisible()
 
 
 def test_new_rows_repaint_the_data_table_once(qtbot, make_window):

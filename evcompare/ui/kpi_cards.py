@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QFont, QPaintEvent, QPalette
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
@@ -183,12 +183,18 @@ class KpiCards(QWidget):
                 self._cards[entity] = self._put_away.pop(entity, None) or KpiCard(self)
         if list(self._cards) != entities:
             self._cards = {e: self._cards[e] for e in entities}
+        shown = False
         for position, entity in enumerate(entities):
             card = self._cards[entity]
             if self._layout.indexOf(card) != position:
                 self._layout.removeWidget(card)
                 self._layout.insertWidget(position, card)
                 card.show()  # now, not from the event loop: a new card then paints with the rest
+                shown = True
+        if shown:
+            # Showing posts its labels' repaints behind the window's pending one: they would be
+            # painted in a second pass of their own (and the window sent to the screen twice).
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.UpdateLater)
 
     def card_texts(self) -> dict[str, dict[str, str]]:
         """Entity id -> KPI key -> the value text shown."""
