@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterator
 
 import pytest
+from gui_windows import PaintCount
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QStyledItemDelegate
@@ -191,6 +192,26 @@ def test_clicking_a_column_title_sorts_by_it(qtbot, table: DataTable, quarterly)
     table.set_frame(quarterly[quarterly["entity"] == "Xiaomi"], LABELS, percent=False)
     assert {row[0] for row in table.rows()} == {"Xiaomi"}
     assert header.sizeHint().height() == height
+
+
+def test_new_rows_leave_the_header_unpainted(qtbot, table: DataTable, quarterly) -> None:
+    """New rows (a model reset) that keep every column's width do not repaint the titles."""
+    table.resize(900, 300)
+    table.show()
+    qtbot.waitExposed(table)
+    header = table.view.horizontalHeader()
+    painted = PaintCount(header.viewport())
+    qtbot.waitUntil(lambda: painted.count > 0)
+    widths = [header.sectionSize(column) for column in range(header.count())]
+    rows = PaintCount(table.view.viewport())
+    painted.count = 0
+    table.set_frame(quarterly.iloc[1:], LABELS, percent=False)
+    qtbot.waitUntil(lambda: rows.count > 0)
+    for _ in range(3):
+        QApplication.processEvents()
+    assert [header.sectionSize(column) for column in range(header.count())] == widths
+    assert len(table.rows()) == len(quarterly) - 1
+    assert painted.count == 0
 
 
 def test_update_table_follows_the_comparison(qtbot, dataset: Dataset) -> None:
