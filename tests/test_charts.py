@@ -225,6 +225,7 @@ def test_legend_names_are_drawn_in_the_legend_colour_and_size(qapp):
     label.setAttr("size", "18pt")  # as a slide's legend sets it
     assert label.preferredSize().height() > small.height() * 1.5
     assert label.preferredSize().width() == pytest.approx(label.text_width())
+    assert label.text_width() > small.width() * 1.5  # what the legend fits its columns by
     label.resize(label.preferredSize())
 
     def painted() -> set[str]:

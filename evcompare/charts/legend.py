@@ -60,14 +60,17 @@ class LegendLabel(pg.GraphicsWidget):
         self.update()
 
     def text_width(self) -> float:
-        """The text's width with its margins (what a column must give it)."""
-        return QFontMetricsF(self._font).horizontalAdvance(self.text) + 2 * LABEL_MARGIN_PX
+        """The text's width with its margins (what a column must give it), measured when the
+        font size is set: the legend asks for every entry's whenever it fits its columns."""
+        return self._text_width
 
     def _set_size(self, size: str) -> None:
         self._font.setPointSizeF(float(size.removesuffix("pt")))
-        height = QFontMetricsF(self._font).height() + 2 * LABEL_MARGIN_PX
-        self.setMinimumSize(self.text_width(), height)
-        self.setPreferredSize(self.text_width(), height)
+        metrics = QFontMetricsF(self._font)
+        self._text_width = metrics.horizontalAdvance(self.text) + 2 * LABEL_MARGIN_PX
+        height = metrics.height() + 2 * LABEL_MARGIN_PX
+        self.setMinimumSize(self._text_width, height)
+        self.setPreferredSize(self._text_width, height)
         self.updateGeometry()
 
     def paint(self, painter: QPainter, *args: object) -> None:
