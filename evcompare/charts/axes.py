@@ -262,6 +262,7 @@ def _fill_columns(p: QPainter, top: float, bottom: float, marks: list[tuple[floa
         painter.fillRect(round(span.left() - area.left()), 0, round(span.width()), 1, pen.color())
     painter.end()
     p.save()
+    p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)  # on whole pixels: the same, faster
     p.setBrushOrigin(area.topLeft())
     p.fillRect(area, QBrush(row))
     p.restore()

@@ -59,5 +59,8 @@ class DeviceImage:
         after_world = painter.worldTransform().inverted()[0] * to_device
         painter.save()
         painter.setWorldTransform(after_world.inverted()[0])
+        # Pixel for pixel: smoothing would change nothing, but takes the raster engine's slow
+        # path (a 450x330 image: ~150 µs instead of ~22).
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         painter.drawImage(area.topLeft(), self._image)
         painter.restore()
