@@ -24,6 +24,9 @@ DAYS = "days"
 
 
 TickSpec = tuple[QPen, QPointF, QPointF]
+# pyqtgraph's tick text flags, as ints (combining Qt's flags in Python is slow)
+_LEFT_AXIS_TEXT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextDontClip)
+_BOTTOM_AXIS_TEXT = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextDontClip)
 
 
 class RectTicks(pg.AxisItem):
@@ -155,7 +158,7 @@ class RectTicks(pg.AxisItem):
         style = self.style
         vertical = self.orientation == "left"
         gap = max(0, style["tickLength"]) + style["tickTextOffset"][0 if vertical else 1]
-        fits = self.boundingRect()
+        fits_left, fits_top, fits_right, fits_bottom = self.boundingRect().getCoords()
         text_size = _text_sizes(p)
         sizes: list[tuple[float, float]] = []
         specs: list = []
@@ -176,13 +179,12 @@ class RectTicks(pg.AxisItem):
             last_size = across
             for x, text, (width, height) in shown:
                 if vertical:
-                    rect = QRectF(tick_stop - gap - width, x - height / 2, width, height)
-                    flags = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    left, top, flags = tick_stop - gap - width, x - height / 2, _LEFT_AXIS_TEXT
                 else:
-                    rect = QRectF(x - width / 2.0, tick_stop + gap, width, height)
-                    flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
-                if fits & rect == rect:
-                    specs.append((rect, flags | Qt.TextFlag.TextDontClip, text))
+                    left, top, flags = x - width / 2.0, tick_stop + gap, _BOTTOM_AXIS_TEXT
+                if fits_left <= left and left + width <= fits_right and fits_top <= top \
+                        and top + height <= fits_bottom:  # inside the axis' box
+                    specs.append((QRectF(left, top, width, height), flags, text))
         self._updateMaxTextSize(last_size)
         return specs
 
@@ -195,18 +197,23 @@ class RectTicks(pg.AxisItem):
         lines: list[TickSpec] = []
         columns: dict[tuple[float, float], list[tuple[float, QPen]]] = {}
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # as the strokes were drawn
+        dx, dy = offset.x(), offset.y()
+        pens: dict[int, tuple[float, QColor]] = {}  # a level's pen: its half width, its colour
         for pen, start, end in tickSpecs:
-            half = _half_width(pen)  # and the square cap's reach past each end
-            if start.x() == end.x() and start.y() != end.y():
-                extent = (min(start.y(), end.y()) - half, max(start.y(), end.y()) + half)
-                columns.setdefault(extent, []).append((start.x(), pen))
-            elif start.y() == end.y() and start.x() != end.x():
-                p.fillRect(_pixels(offset, min(start.x(), end.x()) - half, start.y() - half,
-                                   max(start.x(), end.x()) + half, start.y() + half), pen.color())
+            known = pens.get(id(pen))
+            if known is None:
+                known = pens[id(pen)] = (_half_width(pen), pen.color())
+            half, colour = known  # the half width: the square cap's reach past each end, too
+            x0, y0, x1, y1 = start.x(), start.y(), end.x(), end.y()
+            if x0 == x1 and y0 != y1:
+                columns.setdefault((min(y0, y1) - half, max(y0, y1) + half), []).append((x0, pen))
+            elif y0 == y1 and x0 != x1:
+                p.fillRect(_pixels(dx, dy, min(x0, x1) - half, y0 - half, max(x0, x1) + half, y0 + half),
+                           colour)
             else:
                 lines.append((pen, start, end))
         for (top, bottom), marks in columns.items():
-            _fill_columns(p, top, bottom, marks, offset)
+            _fill_columns(p, top, bottom, marks, dx, dy)
         super().drawPicture(p, axisSpec, lines, textSpecs)
 
 
@@ -240,27 +247,39 @@ def _pixel(value: float) -> int:
     return math.floor(value + 0.5)
 
 
-def _pixels(offset: QPointF, left: float, top: float, right: float, bottom: float) -> QRectF:
+def _pixels(dx: float, dy: float, left: float, top: float, right: float, bottom: float) -> QRectF:
     """The item rectangle covering exactly the device pixels a fill of (left, top, right,
-    bottom) covers: edges on whole pixels, which a picture then replays without rounding."""
-    x0, y0 = _pixel(left + offset.x()), _pixel(top + offset.y())
-    x1, y1 = max(x0 + 1, _pixel(right + offset.x())), max(y0 + 1, _pixel(bottom + offset.y()))
-    return QRectF(x0 - offset.x(), y0 - offset.y(), x1 - x0, y1 - y0)
+    bottom) covers, the item being offset by (dx, dy) device pixels: edges on whole pixels,
+    which a picture then replays without rounding."""
+    x0, y0 = _pixel(left + dx), _pixel(top + dy)
+    x1, y1 = max(x0 + 1, _pixel(right + dx)), max(y0 + 1, _pixel(bottom + dy))
+    return QRectF(x0 - dx, y0 - dy, x1 - x0, y1 - y0)
 
 
 def _fill_columns(p: QPainter, top: float, bottom: float, marks: list[tuple[float, QPen]],
-                  offset: QPointF) -> None:
-    """Vertical lines from `top` to `bottom` at each (x, pen), as one texture-filled rectangle."""
-    spans = [_pixels(offset, x - _half_width(pen), top, x + _half_width(pen), bottom) for x, pen in marks]
-    area = QRectF(spans[0])
-    for span in spans[1:]:
-        area = area.united(span)
-    row = QImage(round(area.width()), 1, QImage.Format.Format_ARGB32_Premultiplied)
+                  dx: float, dy: float) -> None:
+    """Vertical lines from `top` to `bottom` at each (x, pen), as one texture-filled rectangle,
+    the item being offset by (dx, dy) device pixels. Each line covers the device pixels its
+    fill would (see `_pixels`): worked out in whole pixels, as a row of the texture."""
+    y0 = _pixel(top + dy)
+    y1 = max(y0 + 1, _pixel(bottom + dy))
+    pens: dict[int, tuple[float, QColor]] = {}
+    spans = []
+    for x, pen in marks:
+        known = pens.get(id(pen))
+        if known is None:
+            known = pens[id(pen)] = (_half_width(pen), pen.color())
+        half, colour = known
+        x0 = _pixel(x - half + dx)
+        spans.append((x0, max(x0 + 1, _pixel(x + half + dx)), colour))
+    left, right = min(span[0] for span in spans), max(span[1] for span in spans)
+    row = QImage(right - left, 1, QImage.Format.Format_ARGB32_Premultiplied)
     row.fill(Qt.GlobalColor.transparent)
     painter = QPainter(row)
-    for span, (_x, pen) in zip(spans, marks, strict=True):
-        painter.fillRect(round(span.left() - area.left()), 0, round(span.width()), 1, pen.color())
+    for x0, x1, colour in spans:
+        painter.fillRect(x0 - left, 0, x1 - x0, 1, colour)
     painter.end()
+    area = QRectF(left - dx, y0 - dy, right - left, y1 - y0)
     p.save()
     p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)  # on whole pixels: the same, faster
     p.setBrushOrigin(area.topLeft())
