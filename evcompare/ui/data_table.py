@@ -336,17 +336,17 @@ class _TableView(QTableView):
         selection, current = self.selectionModel(), self.currentIndex()
         focused = (self.hasFocus() or self.viewport().hasFocus()) and current.isValid()
         focused_row = current.row() if focused else -1
-        qts, plain = QRegion(), []
+        left_to_qt, plain = QRegion(), []
         for row in range(first, last + 1):
             band = QRect(0, self.rowViewportPosition(row), width, self.rowHeight(row))
             texts = self._source.texts(self._proxy.mapToSource(self._proxy.index(row, 0)).row())
             if (row == focused_row or selection.rowIntersectsSelection(row, QModelIndex())
                     or any("\n" in text for text in texts)):  # Qt lays out each line of its own
-                qts += band
+                left_to_qt += band
             else:
                 plain.append((row, band, texts))
-        if not qts.isEmpty():
-            super().paintEvent(QPaintEvent(region.intersected(qts)))
+        if not left_to_qt.isEmpty():
+            super().paintEvent(QPaintEvent(region.intersected(left_to_qt)))
         if plain:
             self._paint_plain(plain, bounds)
 
