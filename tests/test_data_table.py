@@ -15,7 +15,7 @@ from evcompare.model import metrics
 from evcompare.model.comparison import Comparison
 from evcompare.model.dataset import Dataset
 from evcompare.model.project import Project
-from evcompare.ui.data_table import KEY_ROLE, SOURCE, VALUE, DataTable
+from evcompare.ui.data_table import KEY_ROLE, QUALIFIER, SOURCE, VALUE, DataTable
 from evcompare.ui.fonts import apply_app_font
 
 LABELS = {"Xiaomi": "Xiaomi", "HIMA": "HIMA"}
@@ -212,6 +212,33 @@ def test_new_rows_leave_the_header_unpainted(qtbot, table: DataTable, quarterly)
     assert [header.sectionSize(column) for column in range(header.count())] == widths
     assert len(table.rows()) == len(quarterly) - 1
     assert painted.count == 0
+
+
+def test_columns_widen_for_longer_texts_and_do_not_narrow(qtbot, quarterly, dataset: Dataset) -> None:
+    """Columns fit the first rows; new rows widen a column whose texts are longer and leave
+    the others: flipping between frequencies, nothing jumps about."""
+    table = DataTable()
+    qtbot.addWidget(table)
+    monthly = metrics.table(dataset, ["Xiaomi", "HIMA"], freq="month")
+    table.set_frame(monthly, LABELS, percent=False)
+    table.resize(900, 300)
+    table.show()
+    qtbot.waitExposed(table)
+    header = table.view.horizontalHeader()
+
+    def widths() -> list[int]:
+        return [header.sectionSize(column) for column in range(header.count() - 1)]  # the last stretches
+
+    months = widths()
+    table.set_frame(quarterly, LABELS, percent=False)
+    quarters = widths()
+    assert all(now >= before for now, before in zip(quarters, months, strict=True))
+    assert quarters != months  # larger numbers, longer qualifiers
+    cells = table.view.fontMetrics()
+    for column in range(QUALIFIER + 1):
+        assert all(cells.horizontalAdvance(row[column]) < quarters[column] for row in table.rows())
+    table.set_frame(monthly, LABELS, percent=False)
+    assert widths() == quarters
 
 
 def test_update_table_follows_the_comparison(qtbot, dataset: Dataset) -> None:
