@@ -112,6 +112,23 @@ def test_a_user_figure_is_drawn_as_a_star_and_the_legend_explains_it(make_window
     assert "User figure" not in window.chart.legend.names()
 
 
+def test_a_user_figure_of_the_same_value_is_drawn_as_one_and_checking_an_entity_keeps_it(make_window):
+    """A series whose values did not change keeps its items' data (checking another entity
+    sets it again no more), but a figure that became the user's at the same value is redrawn
+    as one; and the series checked alongside stays as it was."""
+    window = make_window()
+    bundled = window.chart.shown_series()["Xiaomi"].curve.getData()[1].copy()
+    assert spot(window, "Xiaomi", "2025-03")["symbol"] == "t1"
+    window.undo_stack.push(SetOverride(window.project, Override("Xiaomi", "deliveries", "2025-03", 29_000.0,
+                                                                qualifier="over", who="me")))
+    assert spot(window, "Xiaomi", "2025-03")["symbol"] == "star"
+    np.testing.assert_array_equal(window.chart.shown_series()["Xiaomi"].curve.getData()[1], bundled)
+    window.request_change(entities=("Xiaomi", "HIMA", "Aito"))
+    assert spot(window, "Xiaomi", "2025-03")["symbol"] == "star"
+    aito = window.chart.shown_series()["Aito"]
+    np.testing.assert_array_equal(aito.curve.getData()[1], window.data.rows["Aito"].y)
+
+
 def test_a_figure_made_from_a_user_figure_is_one_too(dataset):
     project = byd_project(dataset)
     quarter = project.dataset.span("BYD", "deliveries", parse_period("2025Q1"))

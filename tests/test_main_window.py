@@ -580,11 +580,18 @@ def test_names_follow_the_language_setting(make_window):
 
 def test_dark_theme_reaches_the_plots(make_window):
     window = make_window()
+
+    def symbol_colours() -> set[tuple[str, str]]:
+        return {(spot.pen().color().name(), spot.brush().color().name())
+                for series in window.chart.shown_series().values() for spot in series.points.points()}
+
+    light = symbol_colours()
     window.controls.dark.trigger()
     assert window.project.comparison.theme == "dark"
     background = window.chart.panels()[0].plot.getViewBox().background.brush().color().name()
     assert background == "#181b20"
     assert window.chart.view.backgroundBrush().color().name() == "#181b20"
+    assert symbol_colours() != light  # the same figures, drawn anew in the theme's colours
 
 
 def test_dark_theme_reaches_the_cards_and_the_table_header(qtbot, make_window):
