@@ -195,7 +195,7 @@ class RectTicks(pg.AxisItem):
             super().drawPicture(p, axisSpec, tickSpecs, textSpecs)
             return
         lines: list[TickSpec] = []
-        columns: dict[tuple[float, float], list[tuple[float, QPen]]] = {}
+        columns: dict[tuple[float, float], list[tuple[float, float, QColor]]] = {}
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # as the strokes were drawn
         dx, dy = offset.x(), offset.y()
         pens: dict[int, tuple[float, QColor]] = {}  # a level's pen: its half width, its colour
@@ -206,7 +206,7 @@ class RectTicks(pg.AxisItem):
             half, colour = known  # the half width: the square cap's reach past each end, too
             x0, y0, x1, y1 = start.x(), start.y(), end.x(), end.y()
             if x0 == x1 and y0 != y1:
-                columns.setdefault((min(y0, y1) - half, max(y0, y1) + half), []).append((x0, pen))
+                columns.setdefault((min(y0, y1) - half, max(y0, y1) + half), []).append((x0, half, colour))
             elif y0 == y1 and x0 != x1:
                 p.fillRect(_pixels(dx, dy, min(x0, x1) - half, y0 - half, max(x0, x1) + half, y0 + half),
                            colour)
@@ -256,20 +256,15 @@ def _pixels(dx: float, dy: float, left: float, top: float, right: float, bottom:
     return QRectF(x0 - dx, y0 - dy, x1 - x0, y1 - y0)
 
 
-def _fill_columns(p: QPainter, top: float, bottom: float, marks: list[tuple[float, QPen]],
+def _fill_columns(p: QPainter, top: float, bottom: float, marks: list[tuple[float, float, QColor]],
                   dx: float, dy: float) -> None:
-    """Vertical lines from `top` to `bottom` at each (x, pen), as one texture-filled rectangle,
-    the item being offset by (dx, dy) device pixels. Each line covers the device pixels its
-    fill would (see `_pixels`): worked out in whole pixels, as a row of the texture."""
+    """Vertical lines from `top` to `bottom` at each (x, half width, colour), as one texture-filled
+    rectangle, the item being offset by (dx, dy) device pixels. Each line covers the device
+    pixels its fill would (see `_pixels`): worked out in whole pixels, as a row of the texture."""
     y0 = _pixel(top + dy)
     y1 = max(y0 + 1, _pixel(bottom + dy))
-    pens: dict[int, tuple[float, QColor]] = {}
     spans = []
-    for x, pen in marks:
-        known = pens.get(id(pen))
-        if known is None:
-            known = pens[id(pen)] = (_half_width(pen), pen.color())
-        half, colour = known
+    for x, half, colour in marks:
         x0 = _pixel(x - half + dx)
         spans.append((x0, max(x0 + 1, _pixel(x + half + dx)), colour))
     left, right = min(span[0] for span in spans), max(span[1] for span in spans)
